@@ -1,0 +1,15 @@
+# xfer_add_kernel_test(NAME SOURCES file... [GPU])
+# One ctest executable per kernel. GPU tests exit 77 when no device is present; ctest reports them
+# as skipped instead of failed.
+function(xfer_add_kernel_test name)
+  cmake_parse_arguments(ARG "GPU" "" "SOURCES" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE xfer_kernels)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/tests)
+  add_test(NAME ${name} COMMAND ${name})
+  if(ARG_GPU)
+    set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS gpu)
+  else()
+    set_tests_properties(${name} PROPERTIES LABELS cpu)
+  endif()
+endfunction()

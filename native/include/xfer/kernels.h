@@ -1,0 +1,129 @@
+/*
+ * xfer kernels: a flat C API over the image-preprocessing and classifier-head kernels.
+ *
+ * Shape vocabulary (used everywhere in xfer, Java Javadoc included):
+ *   N  batch          C  channels        H, W  spatial (input)     K  classes
+ *   OH, OW  output spatial size of the preprocess kernel           HW = H * W
+ *
+ * Every kernel exists twice behind the same signature: `_cpu` (always built; the reference
+ * accumulates in double) and `_cuda` (built when a CUDA toolkit is found; takes a cudaStream_t
+ * as `void* stream`, all pointers are device pointers, the call is asynchronous on that stream).
+ * All tensors are dense and C-contiguous in the layout stated beside each pointer.
+ *
+ * Return value: XFER_OK (0) or a negative XFER_ERR_* code; xfer_status_string() describes it.
+ * Kernels never abort the process: invalid arguments are reported, not asserted.
+ */
+#ifndef XFER_KERNELS_H
+#define XFER_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XFER_OK 0
+#define XFER_ERR_NULL_POINTER -1   /* a required pointer was NULL */
+#define XFER_ERR_BAD_SHAPE -2      /* a size was zero, negative or inconsistent */
+#define XFER_ERR_BAD_LABEL -3      /* a label was outside [0, K) */
+#define XFER_ERR_NO_CUDA -4        /* the library was built without CUDA kernels */
+#define XFER_ERR_CUDA -5           /* a CUDA launch failed (see xfer_last_cuda_error) */
+#define XFER_ERR_OUT_OF_MEMORY -6  /* a host scratch allocation failed */
+
+/* Human-readable text for a status code (static storage). */
+const char* xfer_status_string(int status);
+
+/* 1 when this build contains CUDA kernels, else 0. */
+int xfer_has_cuda_kernels(void);
+
+/* Number of usable CUDA devices (>= 0), or XFER_ERR_NO_CUDA when built without CUDA kernels, or
+ * XFER_ERR_CUDA when the CUDA runtime failed (no driver, ...: see xfer_last_cuda_error). */
+int xfer_cuda_device_count(void);
+
+/* Text of the last CUDA error seen by this thread, or "" (static/thread-local storage). */
+const char* xfer_last_cuda_error(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * preprocess: N uint8 HWC RGB images, each of its own H x W, to float32 NCHW (N, 3, OH, OW).
+ *
+ * Resize is tf.image.resize(method=bilinear, antialias=False): half-pixel centres, edge clamp,
+ * all in float32 in TF's operation order (no fused multiply-add):
+ *   scale = (float)in / (float)out;  f = ((float)o + 0.5f) * scale - 0.5f;
+ *   lo = max(floor(f), 0);  hi = min(ceil(f), in - 1);  t = f - floor(f);
+ *   top = tl + (tr - tl) * tx;  bottom = bl + (br - bl) * tx;  v = top + (bottom - top) * ty;
+ * fused with normalisation per channel c:  out = (v / scale_div - mean[c]) / std[c].
+ *   Keras Xception (x / 127.5 - 1):  scale_div = 127.5, mean = {1,1,1}, std = {1,1,1}
+ *   torchvision ImageNet:            scale_div = 255,   mean = {0.485,0.456,0.406}, std = {0.229,0.224,0.225}
+ * ------------------------------------------------------------------------------------------- */
+int xfer_preprocess_cpu(
+    const uint8_t* pixels,   /* all images packed: image i starts at pixels + offsets[i], HWC RGB */
+    const int64_t* offsets,  /* (N) byte offset of each image in `pixels` */
+    const int32_t* heights,  /* (N) H of each image */
+    const int32_t* widths,   /* (N) W of each image */
+    int32_t n, int32_t out_h, int32_t out_w,
+    float scale_div, float mean0, float mean1, float mean2, float std0, float std1, float std2,
+    float* out);             /* (N, 3, OH, OW) */
+
+int xfer_preprocess_cuda(
+    const uint8_t* pixels, const int64_t* offsets, const int32_t* heights, const int32_t* widths,
+    int32_t n, int32_t out_h, int32_t out_w,
+    float scale_div, float mean0, float mean1, float mean2, float std0, float std1, float std2,
+    float* out, void* stream);
+
+/* ---------------------------------------------------------------------------------------------
+ * head: global average pool -> dense -> softmax, without materialising the pooled (N, C) tensor.
+ *   pooled[n,c] = mean over HW of x[n,c,:,:];  logits[n,k] = bias[k] + sum_c weight[k,c] * pooled[n,c]
+ *   probs[n,:]  = softmax(logits[n,:])  (max-subtracted)
+ * ------------------------------------------------------------------------------------------- */
+int xfer_head_forward_cpu(
+    const float* x,          /* (N, C, H, W) feature map, NCHW */
+    const float* weight,     /* (K, C) dense weight, row-major (LibTorch Linear layout) */
+    const float* bias,       /* (K) */
+    int64_t n, int64_t c, int64_t hw, int64_t k,
+    float* probs);           /* (N, K) */
+
+int xfer_head_forward_cuda(
+    const float* x, const float* weight, const float* bias,
+    int64_t n, int64_t c, int64_t hw, int64_t k,
+    float* probs, void* stream);
+
+/* Pooled features only: pooled[n,c] = mean over HW of x[n,c,:,:]. */
+int xfer_head_pool_cpu(const float* x /* (N, C, H, W) */, int64_t n, int64_t c, int64_t hw,
+                       float* pooled /* (N, C) */);
+
+int xfer_head_pool_cuda(const float* x, int64_t n, int64_t c, int64_t hw, float* pooled,
+                        void* stream);
+
+/* ---------------------------------------------------------------------------------------------
+ * head training step on pooled features, for sparse softmax cross-entropy (mean over the batch):
+ *   sample_loss[n] = logsumexp(logits[n,:]) - logits[n, labels[n]];  loss = mean_n sample_loss[n]
+ *   grad_logits[n,k] = (probs[n,k] - [k == labels[n]]) / N
+ *   grad_weight[k,c] = sum_n grad_logits[n,k] * pooled[n,c];  grad_bias[k] = sum_n grad_logits[n,k]
+ * Every output is overwritten (no accumulation into existing gradients).
+ * The CPU version rejects a label outside [0, K) with XFER_ERR_BAD_LABEL before writing anything;
+ * the CUDA version cannot report from the device, so it writes NaN into sample_loss and loss for
+ * such a sample (callers validate labels first; xfer's Java wrapper does).
+ * ------------------------------------------------------------------------------------------- */
+int xfer_head_train_step_cpu(
+    const float* pooled,     /* (N, C) */
+    const float* weight,     /* (K, C) */
+    const float* bias,       /* (K) */
+    const int64_t* labels,   /* (N) class indices in [0, K) */
+    int64_t n, int64_t c, int64_t k,
+    float* loss,             /* (1) mean cross-entropy */
+    float* sample_loss,      /* (N) per-sample cross-entropy */
+    float* grad_logits,      /* (N, K) d loss / d logits */
+    float* grad_weight,      /* (K, C) */
+    float* grad_bias);       /* (K) */
+
+int xfer_head_train_step_cuda(
+    const float* pooled, const float* weight, const float* bias, const int64_t* labels,
+    int64_t n, int64_t c, int64_t k,
+    float* loss, float* sample_loss, float* grad_logits, float* grad_weight, float* grad_bias,
+    void* stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XFER_KERNELS_H */

@@ -1,0 +1,121 @@
+/*
+ * preprocess, CPU: uint8 HWC RGB -> float32 NCHW, tf.image.resize(bilinear, half-pixel, no
+ * antialias) fused with per-channel normalisation. Also the reference for the CUDA kernel.
+ *
+ * Fused: decode-sized uint8 input is read once; no float copy of the full-size image is made
+ * (LibTorch's op chain converts, permutes and interpolates in separate passes).
+ * Two passes per output row: a horizontal lerp of the two source rows it needs (cached, since
+ * neighbouring output rows often share source rows), then the vertical lerp, normalisation and
+ * the planar store. The arithmetic is TF's, in TF's order, in float32; the build disables FMA
+ * contraction so `a + (b - a) * t` rounds exactly as TF's kernel does.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xfer/kernels.h"
+
+/* One axis of TF's resize: source indices and lerp weight for every output coordinate. */
+typedef struct {
+  int32_t lo, hi;
+  float t;
+} axis_tap;
+
+static void compute_taps(int32_t in_size, int32_t out_size, axis_tap* taps) {
+  const float scale = (float)in_size / (float)out_size;
+  for (int32_t o = 0; o < out_size; ++o) {
+    const float f = ((float)o + 0.5f) * scale - 0.5f;
+    const float fl = floorf(f);
+    int64_t lo = (int64_t)fl;
+    int64_t hi = (int64_t)ceilf(f);
+    if (lo < 0) lo = 0;
+    if (hi > in_size - 1) hi = in_size - 1;
+    taps[o].lo = (int32_t)lo;
+    taps[o].hi = (int32_t)hi;
+    taps[o].t = f - fl;
+  }
+}
+
+/* Horizontal pass for one source row: row_out[3*ox + c] = l + (r - l) * tx. */
+static void lerp_row(const uint8_t* src_row, const axis_tap* xt, int32_t out_w, float* row_out) {
+  for (int32_t ox = 0; ox < out_w; ++ox) {
+    const uint8_t* l = src_row + 3 * (int64_t)xt[ox].lo;
+    const uint8_t* r = src_row + 3 * (int64_t)xt[ox].hi;
+    const float t = xt[ox].t;
+    for (int c = 0; c < 3; ++c) {
+      const float lv = (float)l[c];
+      row_out[3 * ox + c] = lv + ((float)r[c] - lv) * t;
+    }
+  }
+}
+
+static void preprocess_one(const uint8_t* img, int32_t h, int32_t w, int32_t out_h, int32_t out_w,
+                           float scale_div, const float mean[3], const float stdv[3],
+                           axis_tap* xt, axis_tap* yt, float* top, float* bottom, float* out) {
+  compute_taps(w, out_w, xt);
+  compute_taps(h, out_h, yt);
+  const int64_t plane = (int64_t)out_h * out_w;
+  const int64_t src_stride = 3 * (int64_t)w;
+  int32_t top_row = -1, bottom_row = -1;
+  for (int32_t oy = 0; oy < out_h; ++oy) {
+    const int32_t y0 = yt[oy].lo, y1 = yt[oy].hi;
+    if (y0 != top_row) {
+      if (y0 == bottom_row) { /* moving down by one source row: reuse the lower row */
+        float* tmp = top; top = bottom; bottom = tmp;
+        top_row = bottom_row;
+        bottom_row = -1;
+      } else {
+        lerp_row(img + y0 * src_stride, xt, out_w, top);
+        top_row = y0;
+      }
+    }
+    if (y1 != bottom_row) {
+      if (y1 == top_row) {
+        memcpy(bottom, top, sizeof(float) * 3 * (size_t)out_w);
+      } else {
+        lerp_row(img + y1 * src_stride, xt, out_w, bottom);
+      }
+      bottom_row = y1;
+    }
+    const float ty = yt[oy].t;
+    for (int c = 0; c < 3; ++c) {
+      float* dst = out + c * plane + (int64_t)oy * out_w;
+      const float m = mean[c], s = stdv[c];
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const float tv = top[3 * ox + c];
+        const float v = tv + (bottom[3 * ox + c] - tv) * ty;
+        dst[ox] = (v / scale_div - m) / s;
+      }
+    }
+  }
+}
+
+int xfer_preprocess_cpu(const uint8_t* pixels, const int64_t* offsets, const int32_t* heights,
+                        const int32_t* widths, int32_t n, int32_t out_h, int32_t out_w,
+                        float scale_div, float mean0, float mean1, float mean2, float std0,
+                        float std1, float std2, float* out) {
+  if (!pixels || !offsets || !heights || !widths || !out) return XFER_ERR_NULL_POINTER;
+  if (n <= 0 || out_h <= 0 || out_w <= 0) return XFER_ERR_BAD_SHAPE;
+  for (int32_t i = 0; i < n; ++i) {
+    if (heights[i] <= 0 || widths[i] <= 0 || offsets[i] < 0) return XFER_ERR_BAD_SHAPE;
+  }
+  const float mean[3] = {mean0, mean1, mean2};
+  const float stdv[3] = {std0, std1, std2};
+  axis_tap* xt = malloc(sizeof(axis_tap) * (size_t)out_w);
+  axis_tap* yt = malloc(sizeof(axis_tap) * (size_t)out_h);
+  float* rows = malloc(sizeof(float) * 6 * (size_t)out_w);
+  int status = XFER_OK;
+  if (!xt || !yt || !rows) {
+    status = XFER_ERR_OUT_OF_MEMORY;
+  } else {
+    const int64_t image_floats = 3 * (int64_t)out_h * out_w;
+    for (int32_t i = 0; i < n; ++i) {
+      preprocess_one(pixels + offsets[i], heights[i], widths[i], out_h, out_w, scale_div, mean,
+                     stdv, xt, yt, rows, rows + 3 * (size_t)out_w, out + i * image_floats);
+    }
+  }
+  free(xt);
+  free(yt);
+  free(rows);
+  return status;
+}

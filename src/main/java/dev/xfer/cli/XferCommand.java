@@ -1,0 +1,34 @@
+package dev.xfer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code xfer} command line: one subcommand class per verb. */
+@Command(
+    name = "xfer",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Transfer learning for image models on LibTorch: Keras-exact Xception, fused native kernels.",
+      ""
+    },
+    subcommands = {InfoCommand.class, SummaryCommand.class, EmbedCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Run 'xfer help COMMAND' or 'xfer COMMAND --help' for a command's options.",
+      "Exit codes: 0 success, 1 the work failed, 2 bad command-line usage."
+    })
+public final class XferCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new XferCommand());
+    cli.setExecutionExceptionHandler(new ErrorReporter());
+    System.exit(cli.execute(args));
+  }
+}

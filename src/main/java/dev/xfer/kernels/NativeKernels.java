@@ -1,0 +1,90 @@
+package dev.xfer.kernels;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * The JavaCPP binding of {@code native/include/xfer/kernels.h}, one Java method per C function.
+ *
+ * <p>Pointers travel as raw native addresses ({@code long}), which keeps the C API free of LibTorch.
+ * Nothing here checks its arguments: use {@link PreprocessKernel} and {@link HeadKernel}, which
+ * validate LibTorch tensors first and turn status codes into exceptions.
+ */
+@Platform(include = "xfer/kernels.h", link = "xfer_kernels")
+public final class NativeKernels {
+  static {
+    Loader.load();
+  }
+
+  private NativeKernels() {}
+
+  public static final int XFER_OK = 0;
+  public static final int XFER_ERR_NULL_POINTER = -1;
+  public static final int XFER_ERR_BAD_SHAPE = -2;
+  public static final int XFER_ERR_BAD_LABEL = -3;
+  public static final int XFER_ERR_NO_CUDA = -4;
+  public static final int XFER_ERR_CUDA = -5;
+  public static final int XFER_ERR_OUT_OF_MEMORY = -6;
+
+  public static native @Cast("const char*") String xfer_status_string(int status);
+
+  public static native int xfer_has_cuda_kernels();
+
+  public static native int xfer_cuda_device_count();
+
+  public static native @Cast("const char*") String xfer_last_cuda_error();
+
+  public static native int xfer_preprocess_cpu(
+      @Cast("const uint8_t*") long pixels,
+      @Cast("const int64_t*") long offsets,
+      @Cast("const int32_t*") long heights,
+      @Cast("const int32_t*") long widths,
+      int n, int outH, int outW,
+      float scaleDiv, float mean0, float mean1, float mean2, float std0, float std1, float std2,
+      @Cast("float*") long out);
+
+  public static native int xfer_preprocess_cuda(
+      @Cast("const uint8_t*") long pixels,
+      @Cast("const int64_t*") long offsets,
+      @Cast("const int32_t*") long heights,
+      @Cast("const int32_t*") long widths,
+      int n, int outH, int outW,
+      float scaleDiv, float mean0, float mean1, float mean2, float std0, float std1, float std2,
+      @Cast("float*") long out,
+      @Cast("void*") long stream);
+
+  public static native int xfer_head_forward_cpu(
+      @Cast("const float*") long x, @Cast("const float*") long weight, @Cast("const float*") long bias,
+      @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long hw, @Cast("int64_t") long k,
+      @Cast("float*") long probs);
+
+  public static native int xfer_head_forward_cuda(
+      @Cast("const float*") long x, @Cast("const float*") long weight, @Cast("const float*") long bias,
+      @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long hw, @Cast("int64_t") long k,
+      @Cast("float*") long probs, @Cast("void*") long stream);
+
+  public static native int xfer_head_pool_cpu(
+      @Cast("const float*") long x,
+      @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long hw,
+      @Cast("float*") long pooled);
+
+  public static native int xfer_head_pool_cuda(
+      @Cast("const float*") long x,
+      @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long hw,
+      @Cast("float*") long pooled, @Cast("void*") long stream);
+
+  public static native int xfer_head_train_step_cpu(
+      @Cast("const float*") long pooled, @Cast("const float*") long weight,
+      @Cast("const float*") long bias, @Cast("const int64_t*") long labels,
+      @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long k,
+      @Cast("float*") long loss, @Cast("float*") long sampleLoss, @Cast("float*") long gradLogits,
+      @Cast("float*") long gradWeight, @Cast("float*") long gradBias);
+
+  public static native int xfer_head_train_step_cuda(
+      @Cast("const float*") long pooled, @Cast("const float*") long weight,
+      @Cast("const float*") long bias, @Cast("const int64_t*") long labels,
+      @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long k,
+      @Cast("float*") long loss, @Cast("float*") long sampleLoss, @Cast("float*") long gradLogits,
+      @Cast("float*") long gradWeight, @Cast("float*") long gradBias, @Cast("void*") long stream);
+}

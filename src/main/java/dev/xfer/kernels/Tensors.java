@@ -1,0 +1,64 @@
+package dev.xfer.kernels;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/** Small tensor helpers: allocation on a given tensor's device, and copies to and from Java arrays. */
+public final class Tensors {
+  private Tensors() {}
+
+  /** An uninitialised float32 tensor of {@code shape} on the device of {@code like}. */
+  public static Tensor emptyFloat(Tensor like, long... shape) {
+    TensorOptions options =
+        new TensorOptions(ScalarType.Float)
+            .device(new DeviceOptional(like.device()));
+    return torch.empty(shape, options, new MemoryFormatOptional());
+  }
+
+  /** A CPU float32 tensor holding a copy of {@code values} with the given shape. */
+  public static Tensor ofFloats(float[] values, long... shape) {
+    try (FloatPointer p = new FloatPointer(values)) {
+      return fromBlob(p, ScalarType.Float, shape);
+    }
+  }
+
+  /** A CPU int64 vector holding a copy of {@code values}. */
+  public static Tensor ofLongs(long[] values) {
+    try (LongPointer p = new LongPointer(values)) {
+      return fromBlob(p, ScalarType.Long, values.length);
+    }
+  }
+
+  /** A CPU int32 vector holding a copy of {@code values}. */
+  public static Tensor ofInts(int[] values) {
+    try (IntPointer p = new IntPointer(values)) {
+      return fromBlob(p, ScalarType.Int, values.length);
+    }
+  }
+
+  /** A copy of a float32 tensor's elements (any device, any layout) in C order. */
+  public static float[] toFloatArray(Tensor t) {
+    Tensor cpu = t.is_cuda() ? t.cpu() : t;
+    Tensor dense = cpu.to(ScalarType.Float).contiguous();
+    float[] out = new float[(int) dense.numel()];
+    new FloatPointer(dense.data_ptr()).capacity(out.length).get(out);
+    return out;
+  }
+
+  /** {@code t} moved to the device of {@code like} (no copy when already there). */
+  static Tensor toDevice(Tensor t, Tensor like) {
+    return like.is_cuda() ? t.to(like.device(), t.scalar_type()) : t;
+  }
+
+  private static Tensor fromBlob(Pointer p, ScalarType type, long... shape) {
+    return torch.from_blob(p, shape, new TensorOptions(type)).clone();
+  }
+}
