@@ -1,0 +1,110 @@
+package dev.xfer.cli;
+
+import dev.xfer.data.BadImageException;
+import dev.xfer.data.ImageDecoder;
+import dev.xfer.kernels.PreprocessKernel;
+import dev.xfer.kernels.Tensors;
+import dev.xfer.model.LoadedModel;
+import dev.xfer.model.Preprocessing;
+import dev.xfer.model.StateDict;
+import dev.xfer.model.Xception;
+import dev.xfer.model.io.Npy;
+import dev.xfer.model.io.NpyArray;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xfer embed}: pooled features (or classifier outputs) of images, as a .npy file. */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+    description = "Run images through the network and write the global-average-pooled features (N, C) as a float32 .npy (NumPy format 1.0, little-endian, C order). Inputs: a float32 .npy of shape (N, 3, H, W) is used as is (already preprocessed); a uint8 .npy (N, H, W, 3) or image files are resized and normalised by the weights' own preprocessing.")
+final class EmbedCommand implements Callable<Integer> {
+  @Mixin WeightsOptions weights;
+
+  static final class Inputs {
+    @Option(names = "--input", paramLabel = "X.npy", description = "A float32 (N,3,H,W) or uint8 (N,H,W,3) .npy array.")
+    Path npy;
+
+    @Parameters(paramLabel = "IMAGES", arity = "1..*", description = "Image files (JPEG, PNG, BMP, TIFF, WebP).")
+    List<Path> images;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Inputs inputs;
+
+  @Option(names = "--out", required = true, paramLabel = "F.npy", description = "Output .npy file.")
+  Path out;
+
+  @Option(names = "--image-size", paramLabel = "N", description = "Resize images to N x N (default: the weights' own, 299 for Keras and timm).")
+  Integer imageSize;
+
+  @Option(names = "--logits", description = "Write the classifier's logits (N, K) instead of pooled features; needs weights with a top.")
+  boolean logits;
+
+  @Option(names = "--batch-size", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Override
+  public Integer call() throws Exception {
+    if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
+    long start = System.nanoTime();
+    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+      LoadedModel loaded = weights.load();
+      Xception model = loaded.build(weights.weights.getFileName().toString());
+      if (logits && !model.hasClassifier()) {
+        throw new IllegalArgumentException("--logits: " + weights.weights.getFileName() + " has no classifier (include_top=False weights)");
+      }
+      Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
+      Tensor batch = inputs.npy != null ? fromNpy(inputs.npy, pre) : fromImages(inputs.images, pre);
+      List<Tensor> outputs = new ArrayList<>();
+      for (long i = 0; i < batch.size(0); i += batchSize) {
+        Tensor chunk = batch.narrow(0, i, Math.min(batchSize, batch.size(0) - i));
+        outputs.add(model.forwardHead(model.forwardFeatures(chunk), !logits));
+      }
+      Tensor result = torch.cat(new org.bytedeco.pytorch.TensorVector(outputs.toArray(new Tensor[0])));
+      Npy.writeFloat32(out, StateDict.shapeOf(result), Tensors.toFloatArray(result));
+      System.out.printf("wrote %s: %d x %d %s in %.2f s%n", out, result.size(0), result.size(1),
+          logits ? "logits" : "pooled features", (System.nanoTime() - start) / 1e9);
+    }
+    return 0;
+  }
+
+  private static Tensor fromNpy(Path file, Preprocessing pre) throws Exception {
+    NpyArray array = Npy.read(file);
+    long[] s = array.shape();
+    if (array.floats() != null && s.length == 4 && s[1] == 3) {
+      return Tensors.ofFloats(array.floats(), s);
+    }
+    if (array.bytes() != null && s.length == 4 && s[3] == 3) {
+      List<Tensor> images = new ArrayList<>();
+      long per = s[1] * s[2] * 3;
+      for (int i = 0; i < s[0]; i++) {
+        try (BytePointer p = new BytePointer(java.util.Arrays.copyOfRange(array.bytes(), (int) (i * per), (int) ((i + 1) * per)))) {
+          images.add(torch.from_blob(p, new long[] {s[1], s[2], 3}, new TensorOptions(ScalarType.Byte)).clone());
+        }
+      }
+      return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
+    }
+    throw new IllegalArgumentException(file.getFileName() + ": expected float32 (N, 3, H, W) or uint8 (N, H, W, 3), found "
+        + array.descr() + " " + java.util.Arrays.toString(s));
+  }
+
+  private static Tensor fromImages(List<Path> files, Preprocessing pre) throws BadImageException {
+    ImageDecoder decoder = new ImageDecoder(false);
+    List<Tensor> images = new ArrayList<>();
+    for (Path f : files) images.add(decoder.decode(f));
+    return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
+  }
+}

@@ -1,0 +1,76 @@
+package dev.xfer.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.BatchNorm2dImpl;
+import org.bytedeco.pytorch.BatchNormOptions;
+import org.bytedeco.pytorch.Conv2dImpl;
+import org.bytedeco.pytorch.Conv2dOptions;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * One residual block: a sequence ({@code rep}) of [ReLU, SeparableConv2d, BatchNorm] repeats,
+ * a 3x3/2 max-pool when the block downsamples, and a shortcut that is either the identity or a
+ * strided 1x1 conv + BN ({@code skip}, {@code skipbn}) on the block's pre-ReLU input.
+ *
+ * <p>Submodule indices inside {@code rep} count the parameter-free ReLUs, as timm's nn.Sequential
+ * does, so state-dict keys match legacy_xception ({@code block1.rep.0.conv1.weight}, ...).
+ */
+public final class XceptionBlock extends Module {
+  /** Shape of a block: channels, repeats, stride and where the activation and widening go. */
+  public record Spec(int in, int out, int reps, int stride, boolean startWithRelu, boolean growFirst) {}
+
+  private final List<UnaryOperator<Tensor>> steps = new ArrayList<>();
+  private final Conv2dImpl skip;
+  private final BatchNorm2dImpl skipBn;
+  private final boolean downsample;
+  private final boolean samePooling;
+
+  public XceptionBlock(Spec spec, Numerics numerics) {
+    Module rep = register_module("rep", new Module());
+    int index = 0;
+    for (int r = 0; r < spec.reps(); r++) {
+      boolean widen = spec.growFirst() ? r == 0 : r == spec.reps() - 1;
+      int in = spec.growFirst() ? (r == 0 ? spec.in() : spec.out()) : spec.in();
+      int out = widen ? spec.out() : in;
+      if (r > 0 || spec.startWithRelu()) {
+        steps.add(torch::relu);
+        index++;
+      }
+      SeparableConv2d conv = rep.register_module(String.valueOf(index++), new SeparableConv2d(in, out));
+      BatchNorm2dImpl bn = rep.register_module(String.valueOf(index++), batchNorm(out, numerics));
+      steps.add(conv::forward);
+      steps.add(bn::forward);
+    }
+    downsample = spec.stride() != 1;
+    samePooling = numerics.samePooling();
+    if (spec.in() != spec.out() || downsample) {
+      Conv2dOptions o = SeparableConv2d.pointwiseOptions(spec.in(), spec.out());
+      o.stride().put(new LongPointer((long) spec.stride(), (long) spec.stride()));
+      skip = register_module("skip", new Conv2dImpl(o));
+      skipBn = register_module("skipbn", batchNorm(spec.out(), numerics));
+    } else {
+      skip = null;
+      skipBn = null;
+    }
+  }
+
+  public Tensor forward(Tensor input) {
+    Tensor x = input;
+    for (UnaryOperator<Tensor> step : steps) x = step.apply(x);
+    if (downsample) x = MaxPool.apply3x3s2(x, samePooling);
+    Tensor shortcut = skip == null ? input : skipBn.forward(skip.forward(input));
+    return x.add(shortcut);
+  }
+
+  static BatchNorm2dImpl batchNorm(int channels, Numerics numerics) {
+    BatchNormOptions o = new BatchNormOptions(channels);
+    o.eps().put(numerics.bnEps());
+    o.momentum().put(numerics.bnMomentum());
+    return new BatchNorm2dImpl(o);
+  }
+}
