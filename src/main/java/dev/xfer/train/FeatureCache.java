@@ -1,0 +1,70 @@
+package dev.xfer.train;
+
+import dev.xfer.kernels.HeadKernel;
+import dev.xfer.model.Xception;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Pooled backbone features of a whole split, computed once. With the backbone frozen (BatchNorm in
+ * inference mode) and no augmentation, the backbone is a fixed function of each image, so phase 1
+ * can train the head on these features instead of running the backbone every epoch: the same
+ * result, one backbone pass per image instead of one per image per epoch.
+ */
+public final class FeatureCache {
+  private final Tensor features;
+  private final Tensor labels;
+
+  private FeatureCache(Tensor features, Tensor labels) {
+    this.features = features;
+    this.labels = labels;
+  }
+
+  /** Runs {@code model}'s backbone in inference mode over {@code batches}, pooling with the native head kernel. */
+  public static FeatureCache build(Xception model, Iterable<LabeledBatch> batches) {
+    boolean wasTraining = model.is_training();
+    model.eval();
+    List<Tensor> pooled = new ArrayList<>();
+    List<Tensor> labels = new ArrayList<>();
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (LabeledBatch b : batches) {
+        pooled.add(HeadKernel.pool(model.forwardFeatures(b.inputs()).contiguous()));
+        labels.add(b.labels());
+      }
+    } finally {
+      model.train(wasTraining);
+    }
+    if (pooled.isEmpty()) throw new IllegalArgumentException("feature cache: expected at least one batch, found none");
+    return new FeatureCache(torch.cat(new TensorVector(pooled.toArray(new Tensor[0]))),
+        torch.cat(new TensorVector(labels.toArray(new Tensor[0]))));
+  }
+
+  /** (N, C) pooled features. */
+  public Tensor features() {
+    return features;
+  }
+
+  /** (N) labels. */
+  public Tensor labels() {
+    return labels;
+  }
+
+  public long size() {
+    return features.size(0);
+  }
+
+  /** Batches of cached features in the given example order. */
+  public List<LabeledBatch> batches(long[] order, int batchSize) {
+    List<LabeledBatch> out = new ArrayList<>();
+    Tensor index = dev.xfer.kernels.Tensors.ofLongs(order);
+    for (int start = 0; start < order.length; start += batchSize) {
+      Tensor idx = index.narrow(0, start, Math.min(batchSize, order.length - start));
+      out.add(new LabeledBatch(features.index_select(0, idx).contiguous(), labels.index_select(0, idx).contiguous()));
+    }
+    return out;
+  }
+}

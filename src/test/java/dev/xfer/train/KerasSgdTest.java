@@ -1,0 +1,57 @@
+package dev.xfer.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.xfer.kernels.Tensors;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+class KerasSgdTest {
+  /** The recipe's phase-1 schedule (xception-spec §5.1): lr 0.2, decay 0.01, 86 steps per epoch. */
+  @Test
+  void legacyDecayFollowsTheFormula() {
+    LearningRateSchedule s = LearningRateSchedule.kerasDecay(0.2, 0.01);
+    assertEquals(0.2, s.at(0), 0);
+    assertEquals(0.2 / 1.01, s.at(1), 1e-15);
+    assertEquals(0.108108, s.at(85), 1e-6); // end of epoch 1
+    assertEquals(0.037807, s.at(429), 1e-6); // last step of 5 epochs
+    assertEquals(0.005379, LearningRateSchedule.kerasDecay(0.01, 0.001).at(859), 1e-6);
+  }
+
+  /**
+   * Two steps by hand, p0 = 1, g = 0.5 then 0.25, m = 0.9, lr 0.1 decay 1 (lr 0.1 then 0.05):
+   * v1 = -0.05, p1 = 0.95; v2 = 0.9 * -0.05 - 0.05 * 0.25 = -0.0575, p2 = 0.8925.
+   * LibTorch's form would give buf2 = 0.9 * 0.5 + 0.25 = 0.7, p2 = 0.95 - 0.05 * 0.7 = 0.915.
+   */
+  @Test
+  void twoStepsMatchKerasMomentumByHand() {
+    try (PointerScope scope = new PointerScope()) {
+      Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
+      KerasSgd sgd = new KerasSgd(List.of(p), 0.9, false, LearningRateSchedule.kerasDecay(0.1, 1.0));
+      p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward(); // g = 0.5
+      sgd.step();
+      assertEquals(0.95, Tensors.toFloatArray(p)[0], 1e-7);
+      sgd.zeroGrad();
+      p.mul(new org.bytedeco.pytorch.Scalar(0.25f)).sum().backward(); // g = 0.25
+      assertEquals(0.05, sgd.currentLearningRate(), 1e-15);
+      sgd.step();
+      assertEquals(0.8925, Tensors.toFloatArray(p)[0], 1e-7);
+      assertEquals(-0.0575, Tensors.toFloatArray(sgd.velocities().get(0))[0], 1e-7);
+      assertEquals(2, sgd.iterations());
+    }
+  }
+
+  /** Nesterov: p += m * v - lr * g. Step 1: v = -0.05, p = 1 + 0.9 * -0.05 - 0.05 = 0.905. */
+  @Test
+  void nesterovStep() {
+    try (PointerScope scope = new PointerScope()) {
+      Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
+      KerasSgd sgd = new KerasSgd(List.of(p), 0.9, true, LearningRateSchedule.kerasDecay(0.1, 0));
+      p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward();
+      sgd.step();
+      assertEquals(0.905, Tensors.toFloatArray(p)[0], 1e-7);
+    }
+  }
+}
