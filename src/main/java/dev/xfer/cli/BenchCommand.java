@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import dev.xfer.util.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

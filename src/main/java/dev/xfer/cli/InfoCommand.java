@@ -1,6 +1,7 @@
 package dev.xfer.cli;
 
 import dev.xfer.kernels.NativeKernels;
+import dev.xfer.util.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,14 +1,14 @@
-package dev.xfer.cli;
+package dev.xfer.util;
 
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Minimal JSON writing for command output: objects of strings, numbers, lists and nested maps. */
-final class Json {
+/** Minimal JSON writing for reports and command output: maps, lists, strings, numbers, booleans, null. */
+public final class Json {
   private Json() {}
 
-  static String object(Map<String, ?> fields) {
+  public static String object(Map<String, ?> fields) {
     StringBuilder sb = new StringBuilder("{");
     Iterator<? extends Map.Entry<String, ?>> it = fields.entrySet().iterator();
     while (it.hasNext()) {
@@ -20,7 +20,7 @@ final class Json {
   }
 
   @SuppressWarnings("unchecked")
-  static String value(Object v) {
+  public static String value(Object v) {
     if (v == null) return "null";
     if (v instanceof Number n) {
       double d = n.doubleValue();
@@ -39,7 +39,7 @@ final class Json {
     return string(v.toString());
   }
 
-  static String string(String s) {
+  public static String string(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (char ch : s.toCharArray()) {
       switch (ch) {

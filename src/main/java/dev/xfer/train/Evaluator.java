@@ -1,0 +1,78 @@
+package dev.xfer.train;
+
+import dev.xfer.model.Xception;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/** Loss (mean cross-entropy over all examples), accuracy and confusion of a model on a split, in inference mode. */
+public final class Evaluator {
+  private Evaluator() {}
+
+  /** Result of an evaluation. */
+  public record Result(double loss, ClassificationMetrics metrics) {
+    public double accuracy() {
+      return metrics.accuracy();
+    }
+  }
+
+  /** Runs the whole model over {@code data} in natural order. */
+  public static Result evaluate(Xception model, TrainingData data, int batchSize) {
+    boolean wasTraining = model.is_training();
+    model.eval();
+    try {
+      Accumulator acc = new Accumulator(data.classNames().size());
+      for (LabeledBatch b : data.batches(data.naturalOrder(), batchSize)) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+          acc.add(model.forward(b.inputs()), b.labels());
+        }
+      }
+      return acc.result();
+    } finally {
+      model.train(wasTraining);
+    }
+  }
+
+  /** Evaluates a dense head on cached pooled features. */
+  public static Result evaluateHead(Tensor weight, Tensor bias, FeatureCache cache, int batchSize) {
+    Accumulator acc = new Accumulator((int) weight.size(0));
+    long[] order = new long[(int) cache.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    for (LabeledBatch b : cache.batches(order, batchSize)) {
+      try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        acc.add(torch.linear(b.inputs(), weight, new TensorOptional(bias)), b.labels());
+      }
+    }
+    return acc.result();
+  }
+
+  private static final class Accumulator {
+    private final ClassificationMetrics metrics;
+    private double lossSum;
+    private long count;
+
+    Accumulator(int classes) {
+      metrics = new ClassificationMetrics(classes);
+    }
+
+    void add(Tensor logits, Tensor labels) {
+      Tensor sampleLoss = torch.nll_loss(torch.log_softmax(logits, 1), labels, new TensorOptional(), 0, -100);
+      lossSum += sampleLoss.sum().item_double();
+      long n = labels.size(0);
+      count += n;
+      Tensor predicted = logits.argmax(new LongOptional(1), false);
+      long[] p = new long[(int) n];
+      long[] y = new long[(int) n];
+      new org.bytedeco.javacpp.LongPointer(predicted.contiguous().data_ptr()).capacity(n).get(p);
+      new org.bytedeco.javacpp.LongPointer(labels.contiguous().data_ptr()).capacity(n).get(y);
+      for (int i = 0; i < n; i++) metrics.add((int) y[i], (int) p[i]);
+    }
+
+    Result result() {
+      return new Result(count == 0 ? Double.NaN : lossSum / count, metrics);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.xfer.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One split of labelled examples as the training engine sees it: a fixed number of examples,
+ * addressed by index, with a deterministic per-epoch order.
+ */
+public interface TrainingData {
+  /** Class names; label i is classNames().get(i). */
+  List<String> classNames();
+
+  /** Number of examples. */
+  int size();
+
+  /** The example order of {@code epoch} (a permutation of 0..size-1; the same for the same seed and epoch). */
+  long[] order(int epoch);
+
+  /** Preprocessed images (N, 3, S, S) and labels (N) of the given examples, in that order. */
+  LabeledBatch batch(long[] indices);
+
+  /** The examples in {@code order}, {@code batchSize} at a time (the last batch may be smaller). */
+  default Iterable<LabeledBatch> batches(long[] order, int batchSize) {
+    List<long[]> chunks = new ArrayList<>();
+    for (int start = 0; start < order.length; start += batchSize) {
+      chunks.add(java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + batchSize)));
+    }
+    return () -> chunks.stream().map(this::batch).iterator();
+  }
+
+  /** 0, 1, ..., size-1. */
+  default long[] naturalOrder() {
+    long[] order = new long[size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    return order;
+  }
+}
