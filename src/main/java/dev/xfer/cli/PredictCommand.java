@@ -1,0 +1,98 @@
+package dev.xfer.cli;
+
+import dev.xfer.data.ImageDecoder;
+import dev.xfer.kernels.HeadKernel;
+import dev.xfer.kernels.PreprocessKernel;
+import dev.xfer.kernels.Tensors;
+import dev.xfer.model.LoadedModel;
+import dev.xfer.model.ModelLoader;
+import dev.xfer.model.StateDict;
+import dev.xfer.model.Xception;
+import dev.xfer.util.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xfer predict}: class probabilities of images, through the fused pool/dense/softmax kernel. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Classify images with a trained xfer model file: decode, preprocess as the model was trained, run the backbone, then the fused global-average-pool + dense + softmax kernel. Prints the top classes per image, or JSON lines with --json.")
+final class PredictCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "An xfer model file with a classifier (xfer train writes RUN_DIR/model.safetensors).")
+  Path model;
+
+  @Parameters(paramLabel = "IMAGES", arity = "1..*", description = "Image files.")
+  List<Path> images;
+
+  @Option(names = "--top-k", defaultValue = "3", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--json", description = "One JSON object per image: file, top classes with probabilities.")
+  boolean json;
+
+  @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Override
+  public Integer call() throws Exception {
+    if (topK < 1) throw new IllegalArgumentException("--top-k: expected at least 1, found " + topK);
+    if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
+    try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
+      Xception net = loaded.build(model.getFileName().toString());
+      if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
+      List<String> names = loaded.classNames();
+      Map<String, Tensor> t = StateDict.tensorsOf(net);
+      Tensor weight = t.get("fc.weight").detach().contiguous();
+      Tensor bias = t.get("fc.bias").detach().contiguous();
+      ImageDecoder decoder = new ImageDecoder(false);
+      int size = loaded.preprocessing().imageSize();
+      for (int start = 0; start < images.size(); start += batchSize) {
+        List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+        try (PointerScope batchScope = new PointerScope()) {
+          List<Tensor> decoded = new ArrayList<>();
+          for (Path p : chunk) decoded.add(decoder.decode(p));
+          Tensor x = PreprocessKernel.run(decoded, size, size, loaded.preprocessing().normalization());
+          float[] probs = Tensors.toFloatArray(HeadKernel.forward(net.forwardFeatures(x).contiguous(), weight, bias));
+          int k = (int) weight.size(0);
+          for (int i = 0; i < chunk.size(); i++) print(chunk.get(i), probs, i * k, k, names);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private void print(Path file, float[] probs, int offset, int k, List<String> names) {
+    List<Integer> order = new ArrayList<>();
+    for (int j = 0; j < k; j++) order.add(j);
+    order.sort((a, b) -> Float.compare(probs[offset + b], probs[offset + a]));
+    List<Object> top = new ArrayList<>();
+    StringBuilder line = new StringBuilder(file.toString());
+    for (int r = 0; r < Math.min(topK, k); r++) {
+      int c = order.get(r);
+      String name = c < names.size() ? names.get(c) : "class_" + c;
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("class", name);
+      m.put("probability", (double) probs[offset + c]);
+      top.add(m);
+      line.append(String.format(Locale.ROOT, "  %s %.4f", name, probs[offset + c]));
+    }
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("file", file.toString());
+      doc.put("top", top);
+      System.out.println(Json.object(doc));
+    } else {
+      System.out.println(line);
+    }
+  }
+}
