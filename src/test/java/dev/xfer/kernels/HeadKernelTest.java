@@ -50,6 +50,7 @@ class HeadKernelTest {
         Tensors.toFloatArray(HeadKernel.forward(x, w, b)), Tensors.toFloatArray(probsRef));
     double poolError = Fixtures.maxRelativeError(
         Tensors.toFloatArray(HeadKernel.pool(x)), Tensors.toFloatArray(pooledRef));
+    System.out.printf("head N=%d C=%d HW=%d K=%d: probs rel error %.2e, pooled rel error %.2e%n", n, c, s * s, k, probsError, poolError);
     assertTrue(probsError <= TOLERANCE, "probs max relative error " + probsError);
     assertTrue(poolError <= TOLERANCE, "pooled max relative error " + poolError);
   }
@@ -166,6 +167,7 @@ class HeadKernelTest {
 
   private static void assertClose(String what, Tensor got, Tensor want) {
     double err = Fixtures.maxScaledError(Tensors.toFloatArray(got), Tensors.toFloatArray(want));
+    System.out.printf("train step %s: error %.2e%n", what, err);
     assertTrue(err <= TOLERANCE, what + ": max error relative to max |reference| = " + err);
   }
 }

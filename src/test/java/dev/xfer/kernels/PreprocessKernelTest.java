@@ -80,6 +80,8 @@ class PreprocessKernelTest {
       tfError = Math.max(tfError, Fixtures.maxAbsError(mine, tf));
       torchError = Math.max(torchError, Fixtures.maxAbsError(mine, libTorchChain(img, outH, outW)));
     }
+    System.out.printf("preprocess %dx%d -> %dx%d: max |kernel - TF formula| %.2e, max |kernel - LibTorch| %.2e%n",
+        h, w, outH, outW, tfError, torchError);
     assertTrue(tfError <= 1e-5f, "max |kernel - TF formula| = " + tfError);
     assertTrue(torchError <= 1e-4f, "max |kernel - LibTorch interpolate| = " + torchError);
   }
