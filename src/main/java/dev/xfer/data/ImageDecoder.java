@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -14,46 +16,103 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Decodes an image file with OpenCV into an (H, W, 3) uint8 RGB tensor. The format is recognised by
- * content (JPEG, PNG, BMP, TIFF, WebP, ...); grayscale, alpha and 16-bit images become 8-bit RGB;
- * EXIF orientation is ignored unless asked for (tfds ignores it).
+ * content (JPEG, PNG, BMP, TIFF, WebP, ...), never by extension; grayscale becomes three equal
+ * channels, alpha is dropped (not blended), 16-bit samples become 8-bit ({@code round(v / 257)}-like
+ * OpenCV conversion); EXIF orientation is ignored unless asked for (tfds ignores it, spec §4.4).
+ *
+ * <p>Every failure (unreadable, empty, unrecognised, truncated, undecodable) is a
+ * {@link BadImageException} naming the file; OpenCV errors never escape as crashes. Thread-safe: the
+ * only LibTorch calls are an allocation and no parallel kernels, so decode threads do not compete with
+ * LibTorch's intra-op threads.
  */
 public final class ImageDecoder {
+  /** Width and height of a decodable image. */
+  public record ImageInfo(int width, int height) {}
+
   private final boolean applyExifOrientation;
 
+  /** @param applyExifOrientation rotate/flip as the EXIF orientation tag says (tfds and Keras do not) */
   public ImageDecoder(boolean applyExifOrientation) {
     this.applyExifOrientation = applyExifOrientation;
   }
 
-  /** Decodes {@code file}; an unreadable or undecodable file raises {@link BadImageException} naming it. */
+  /** Decodes {@code file}; an unusable file raises {@link BadImageException} naming it. */
   public Tensor decode(Path file) throws BadImageException {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new BadImageException(file, "cannot read: " + e.getMessage());
-    }
-    if (bytes.length == 0) throw new BadImageException(file, "empty file (0 bytes)");
-    return decode(file, bytes);
+    return decode(file, read(file));
   }
 
   /** Decodes in-memory file contents; {@code file} names them in errors. */
   public Tensor decode(Path file, byte[] bytes) throws BadImageException {
-    int flags = opencv_imgcodecs.IMREAD_COLOR;
-    if (!applyExifOrientation) flags |= opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
-    try (BytePointer data = new BytePointer(bytes);
-        Mat encoded = new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, data);
-        Mat bgr = opencv_imgcodecs.imdecode(encoded, flags)) {
-      if (bgr == null || bgr.empty()) {
-        throw new BadImageException(file, "not a decodable image (corrupt, truncated or unsupported format)");
+    try (Mat rgb = decodeMat(file, bytes)) {
+      long h = rgb.rows();
+      long w = rgb.cols();
+      Tensor out = torch.empty(new long[] {h, w, 3}, new TensorOptions(ScalarType.Byte), new MemoryFormatOptional());
+      try (BytePointer dst = new BytePointer(out.data_ptr()); BytePointer src = rgb.data()) {
+        Pointer.memcpy(dst, src, h * w * 3);
       }
-      try (Mat rgb = new Mat()) {
-        opencv_imgproc.cvtColor(bgr, rgb, opencv_imgproc.COLOR_BGR2RGB);
-        long h = rgb.rows();
-        long w = rgb.cols();
-        return torch.from_blob(rgb.data(), new long[] {h, w, 3}, new TensorOptions(ScalarType.Byte)).clone();
-      }
-    } catch (RuntimeException e) {
-      throw new BadImageException(file, "decoder error: " + e.getMessage());
+      return out;
     }
+  }
+
+  /** Decodes {@code file} completely (the decode is the judge) and returns its size, without a tensor. */
+  public ImageInfo inspect(Path file) throws BadImageException {
+    try (Mat rgb = decodeMat(file, read(file))) {
+      return new ImageInfo(rgb.cols(), rgb.rows());
+    }
+  }
+
+  private static byte[] read(Path file) throws BadImageException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException | OutOfMemoryError e) {
+      throw new BadImageException(file, "cannot read: " + e);
+    }
+    if (bytes.length == 0) throw new BadImageException(file, "empty file (0 bytes)");
+    return bytes;
+  }
+
+  /** An 8-bit, 3-channel RGB Mat; the caller closes it. */
+  private Mat decodeMat(Path file, byte[] bytes) throws BadImageException {
+    if (bytes.length == 0) throw new BadImageException(file, "empty file (0 bytes)");
+    ImageFormat format = ImageFormat.sniff(bytes, Math.min(bytes.length, ImageFormat.SNIFF_BYTES));
+    if (format == null) {
+      throw new BadImageException(file, "not an image: unrecognised content, "
+          + ImageFormat.describeHead(bytes, bytes.length) + ", " + bytes.length + " bytes");
+    }
+    String problem = format.structuralProblem(bytes);
+    if (problem != null) throw new BadImageException(file, problem + ", " + bytes.length + " bytes");
+    int flags = opencv_imgcodecs.IMREAD_COLOR_RGB;
+    if (!applyExifOrientation) flags |= opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+    Mat rgb;
+    try (BytePointer data = new BytePointer(bytes);
+        Mat encoded = new Mat(1, bytes.length, opencv_core.CV_8UC1, data)) {
+      rgb = opencv_imgcodecs.imdecode(encoded, flags);
+    } catch (RuntimeException e) {
+      throw new BadImageException(file, format + " decoder error: " + firstLine(e.getMessage()));
+    }
+    if (rgb == null || rgb.isNull() || rgb.empty()) {
+      if (rgb != null) rgb.close();
+      throw new BadImageException(file, "looks like " + format + " but OpenCV cannot decode it "
+          + "(corrupt, truncated or an unsupported variant), " + bytes.length + " bytes");
+    }
+    if (!rgb.isContinuous()) {
+      Mat dense = rgb.clone();
+      rgb.close();
+      rgb = dense;
+    }
+    if (rgb.type() != opencv_core.CV_8UC3) {
+      int type = rgb.type();
+      rgb.close();
+      throw new BadImageException(file, "decoded to unexpected OpenCV type " + type + " (expected 8-bit, 3 channels)");
+    }
+    return rgb;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "(no message)";
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl);
   }
 }

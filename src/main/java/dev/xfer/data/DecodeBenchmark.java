@@ -1,0 +1,164 @@
+package dev.xfer.data;
+
+import dev.xfer.kernels.Normalization;
+import dev.xfer.kernels.PreprocessKernel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Input-pipeline throughput on this machine (not a test): writes N photo-like 500x375 JPEGs (quality
+ * 90, tf_flowers' typical size) to a temporary folder and prints images/s for OpenCV imdecode alone,
+ * decode + resize + normalise ({@link PreprocessKernel}) on 1 and 2 threads, the cached path (uint8
+ * images in memory to preprocess), and the {@link Loader} (decode epoch, then cached epoch).
+ *
+ * <p>{@code java -cp "target/classes:target/lib/*" dev.xfer.data.DecodeBenchmark [N=256] [S=299]}
+ */
+public final class DecodeBenchmark {
+  private DecodeBenchmark() {}
+
+  private interface Work {
+    void run(int i) throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 256;
+    int s = args.length > 1 ? Integer.parseInt(args[1]) : 299;
+    Path dir = Files.createTempDirectory("xfer-decode-bench");
+    try {
+      List<Path> files = writeJpegs(dir, n);
+      List<byte[]> bytes = new ArrayList<>();
+      for (Path f : files) bytes.add(Files.readAllBytes(f));
+      ImageDecoder decoder = new ImageDecoder(false);
+      Normalization norm = Normalization.KERAS_XCEPTION;
+      System.out.printf("%d JPEGs 500x375 q90 (%.0f KB avg), output %dx%d, %d cores (%s)%n", n,
+          bytes.stream().mapToLong(b -> b.length).average().orElse(0) / 1024, s, s,
+          Runtime.getRuntime().availableProcessors(), cpuModel());
+      System.out.printf("%-44s %10s%n", "path", "images/s");
+      report("OpenCV imdecode alone (1 thread)", n, 1, i -> {
+        try (BytePointer p = new BytePointer(bytes.get(i)); Mat enc = new Mat(1, bytes.get(i).length, opencv_core.CV_8UC1, p);
+            Mat m = opencv_imgcodecs.imdecode(enc, opencv_imgcodecs.IMREAD_COLOR_RGB)) {
+          if (m.empty()) throw new IllegalStateException("decode failed");
+        }
+      });
+      Work full = i -> {
+        try (PointerScope scope = new PointerScope()) {
+          PreprocessKernel.run(List.of(decoder.decode(files.get(i))), s, s, norm);
+        }
+      };
+      report("read + decode + resize + normalise, 1 thread", n, 1, full);
+      report("read + decode + resize + normalise, 2 threads", n, 2, full);
+      List<Tensor> cached = new ArrayList<>();
+      for (Path f : files) {
+        Tensor t = decoder.decode(f);
+        cached.add(t);
+      }
+      Work fromCache = i -> {
+        try (PointerScope scope = new PointerScope()) {
+          PreprocessKernel.run(List.of(cached.get(i)), s, s, norm);
+        }
+      };
+      report("cached uint8 -> resize + normalise, 1 thread", n, 1, fromCache);
+      report("cached uint8 -> resize + normalise, 2 threads", n, 2, fromCache);
+      for (Tensor t : cached) t.close();
+      loader(files, s);
+    } finally {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static void loader(List<Path> files, int s) {
+    List<Sample> samples = new ArrayList<>();
+    for (Path f : files) samples.add(new Sample(f, 0, f.getFileName().toString()));
+    LoaderConfig config = LoaderConfig.defaults(s).withDecodeThreads(2);
+    try (Loader loader = new Loader(samples, config, new DataReport())) {
+      for (int e = 0; e < 3; e++) {
+        long start = System.nanoTime();
+        int count = 0;
+        try (Epoch epoch = loader.epoch(e)) {
+          for (Batch b : epoch) {
+            try (b) {
+              count += b.size();
+            }
+          }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("%-44s %10.0f%n", "Loader, 2 threads, batch 32, epoch " + e + (e == 0 ? " (decode)" : " (cached)"),
+            count / seconds);
+      }
+    }
+  }
+
+  private static void report(String name, int n, int threads, Work work) throws Exception {
+    for (int i = 0; i < Math.min(8, n); i++) work.run(i); // warm-up
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long start = System.nanoTime();
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        futures.add(pool.submit(() -> {
+          for (int i = first; i < n; i += threads) work.run(i);
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) f.get();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("%-44s %10.0f%n", name, n / seconds);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<Path> writeJpegs(Path dir, int n) {
+    int h = 375;
+    int w = 500;
+    Random rng = new Random(0);
+    List<Path> out = new ArrayList<>();
+    byte[] px = new byte[h * w * 3];
+    for (int k = 0; k < n; k++) {
+      double a = rng.nextDouble() * 6;
+      double b = rng.nextDouble() * 6;
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          for (int c = 0; c < 3; c++) {
+            double v = 127.5 + 100 * Math.sin(a + x * 0.05 * (c + 1)) * Math.cos(b + y * 0.03 * (3 - c)) + rng.nextInt(24);
+            px[(y * w + x) * 3 + c] = (byte) Math.max(0, Math.min(255, (int) v));
+          }
+        }
+      }
+      Path f = dir.resolve(String.format("img%05d.jpg", k));
+      try (Mat m = new Mat(h, w, opencv_core.CV_8UC3); IntPointer params = new IntPointer(opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 90)) {
+        m.data().put(px);
+        if (!opencv_imgcodecs.imwrite(f.toString(), m, params)) throw new IllegalStateException("imwrite failed: " + f);
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+    } catch (IOException e) {
+      return "unknown CPU";
+    }
+  }
+}

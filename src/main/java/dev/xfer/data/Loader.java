@@ -1,0 +1,204 @@
+package dev.xfer.data;
+
+import dev.xfer.kernels.PreprocessKernel;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Batches of preprocessed images from a list of samples, epoch after epoch.
+ *
+ * <pre>{@code
+ * try (Loader loader = new Loader(samples, LoaderConfig.defaults(299), report)) {
+ *   for (int e = 0; e < epochs; e++) {
+ *     try (Epoch epoch = loader.epoch(e)) {
+ *       for (Batch b : epoch) {
+ *         try (b) { train(b.images(), b.labels()); }
+ *       }
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Order.</b> Each epoch reads the samples in the given order through a tf.data-style shuffle
+ * buffer ({@link #order(int)}): a buffer of B samples is filled from the stream, each output is drawn
+ * uniformly from the buffer and its slot refilled with the next sample. Epoch {@code e} uses
+ * {@code new SplittableRandom(mix(seed, e))}, so the same seed gives the same batches every run and
+ * every epoch is shuffled differently. Bad images drop out of the stream without shortening batches
+ * (only the epoch's last batch may be partial).
+ *
+ * <p><b>Threads.</b> A fixed pool of {@code decodeThreads} threads runs two kinds of one-image task:
+ * decode (OpenCV) + augment, and resize + normalise ({@link PreprocessKernel}, single-threaded C)
+ * straight into the image's slot of the batch tensor. The only LibTorch calls made there are
+ * allocations and views, so the pool does not compete with LibTorch's intra-op threads. One
+ * assembler thread per open epoch (reused from epoch to epoch) keeps a window of decodes in flight,
+ * takes their results in order, assigns batch slots, and keeps up to {@code prefetchBatches}
+ * finished batches ready.
+ *
+ * <p><b>Memory.</b> Every temporary lives in a {@link PointerScope}; the consumer owns each
+ * {@link Batch} and closes it; decoded images cached across epochs ({@link ImageCache}) are freed by
+ * {@link #close()}.
+ */
+public final class Loader implements AutoCloseable {
+  private final List<Sample> samples;
+  private final LoaderConfig config;
+  private final DataReport report;
+  private final ImageDecoder decoder;
+  private final ImageCache cache;
+  private final ExecutorService pool;
+  private final ExecutorService batchers;
+  private final Map<Integer, BadImageException> bad = new ConcurrentHashMap<>();
+  private final Set<Epoch> open = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A loader over {@code samples} (in the order to stream them, e.g. from {@link Split#select}).
+   * Files the report already lists as bad (from the folder scan) abort here under
+   * {@link BadImagePolicy#FAIL}.
+   */
+  public Loader(List<Sample> samples, LoaderConfig config, DataReport report) {
+    if (samples.isEmpty()) throw new IllegalArgumentException("loader: expected at least one sample, found none");
+    if (config.onBadImage() == BadImagePolicy.FAIL && !report.badImages().isEmpty()) {
+      DataReport.Issue first = report.badImages().get(0);
+      throw new DataLoadingException(new BadImageException(first.file(), first.reason()));
+    }
+    this.samples = List.copyOf(samples);
+    this.config = config;
+    this.report = report;
+    this.decoder = new ImageDecoder(config.exifOrientation());
+    this.cache = new ImageCache(config.cacheBudgetBytes());
+    AtomicInteger count = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(config.decodeThreads(), r -> {
+      Thread t = new Thread(r, "xfer-decode-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.batchers = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "xfer-batches-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Number of samples (bad ones included until they are met). */
+  public int size() {
+    return samples.size();
+  }
+
+  public LoaderConfig config() {
+    return config;
+  }
+
+  public DataReport report() {
+    return report;
+  }
+
+  /** Starts epoch {@code epoch} (prefetching begins now); iterate it once and close it. */
+  public Epoch epoch(int epoch) {
+    Epoch e = new Epoch(this, epoch, order(epoch), open::remove);
+    open.add(e);
+    return e;
+  }
+
+  /** The sample indices epoch {@code epoch} streams, in order (the shuffle buffer applied). */
+  public int[] order(int epoch) {
+    return shuffleBufferOrder(samples.size(), config.shuffleBuffer(), Seeds.mix(config.seed(), epoch));
+  }
+
+  /**
+   * tf.data's shuffle buffer over the stream 0..n-1: fill a buffer with the first {@code buffer}
+   * elements; repeatedly output a uniformly drawn slot and refill it with the next element, or, once
+   * the stream is exhausted, with the buffer's last element (shrinking it).
+   */
+  public static int[] shuffleBufferOrder(int n, int buffer, long seed) {
+    int[] out = new int[n];
+    if (buffer <= 1) {
+      for (int i = 0; i < n; i++) out[i] = i;
+      return out;
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] slots = new int[Math.min(buffer, n)];
+    int size = 0;
+    int next = 0;
+    while (size < slots.length) slots[size++] = next++;
+    for (int k = 0; k < n; k++) {
+      int j = rng.nextInt(size);
+      out[k] = slots[j];
+      if (next < n) {
+        slots[j] = next++;
+      } else {
+        slots[j] = slots[--size];
+      }
+    }
+    return out;
+  }
+
+  /** Decoded images held in the cache, and their bytes. */
+  public long[] cacheStats() {
+    return new long[] {cache.size(), cache.bytes()};
+  }
+
+  /** Stage 1 of one image, on a decode thread: decode (or take from the cache) and augment. */
+  Loaded load(int index, int epoch, int position) {
+    Sample sample = samples.get(index);
+    BadImageException known = bad.get(index);
+    if (known != null) return new Loaded(sample, null, false, known);
+    try (PointerScope scope = new PointerScope()) {
+      Tensor image = cache.get(index);
+      boolean shared = image != null;
+      if (image == null) {
+        image = decoder.decode(sample.path());
+        report.countDecoded();
+        shared = cache.offer(index, image);
+      }
+      SplittableRandom rng = new SplittableRandom(Seeds.mix(config.seed(), epoch, position, 0xA06));
+      Tensor input = config.augmentation().apply(image, rng);
+      boolean owned = input != image || !shared;
+      if (owned) input.retainReference();
+      return new Loaded(sample, input, owned, null);
+    } catch (BadImageException e) {
+      bad.putIfAbsent(index, e);
+      report.addBad(e);
+      return new Loaded(sample, null, false, e);
+    }
+  }
+
+  /** Stage 2, on a decode thread: resize and normalise {@code image} into {@code slot} (1, 3, S, S). */
+  void preprocessInto(Tensor image, Tensor slot) {
+    PreprocessKernel.runInto(List.of(image), slot, config.normalization());
+  }
+
+  ExecutorService pool() {
+    return pool;
+  }
+
+  /** Runs one assembler per open epoch; sequential epochs reuse the same thread. */
+  ExecutorService batchers() {
+    return batchers;
+  }
+
+  /** Closes open epochs, stops the decode threads and frees the cache. */
+  @Override
+  public void close() {
+    for (Epoch e : List.copyOf(open)) e.close();
+    pool.shutdownNow();
+    batchers.shutdownNow();
+    cache.close();
+  }
+
+  /**
+   * A decoded (H, W, 3) uint8 image, or the reason it is bad. {@code owned}: the holder frees it;
+   * otherwise it belongs to the cache.
+   */
+  record Loaded(Sample sample, Tensor image, boolean owned, BadImageException bad) {
+    void close() {
+      if (owned) image.close();
+    }
+  }
+}

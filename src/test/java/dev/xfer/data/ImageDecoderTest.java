@@ -1,0 +1,167 @@
+package dev.xfer.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Decoding: every input kind becomes (H, W, 3) uint8 RGB with the right values; bad files name themselves. */
+class ImageDecoderTest {
+  @TempDir Path dir;
+  private final ImageDecoder decoder = new ImageDecoder(false);
+
+  private byte[] decode(Path file, long h, long w) throws BadImageException {
+    try (PointerScope scope = new PointerScope()) {
+      Tensor t = decoder.decode(file);
+      assertEquals(3, t.dim());
+      assertArrayEquals(new long[] {h, w, 3}, new long[] {t.size(0), t.size(1), t.size(2)});
+      return TestImages.bytes(t);
+    }
+  }
+
+  @Test
+  void pureRedPngIsRedInRgbOrder() throws Exception {
+    Path f = TestImages.writeRgb(dir.resolve("red.png"), TestImages.solidRgb(5, 7, 255, 0, 0), 5, 7);
+    byte[] px = decode(f, 5, 7);
+    for (int i = 0; i < px.length; i += 3) {
+      assertEquals(255, px[i] & 0xff, "R");
+      assertEquals(0, px[i + 1] & 0xff, "G");
+      assertEquals(0, px[i + 2] & 0xff, "B");
+    }
+  }
+
+  @Test
+  void losslessFormatsRoundTripExactly() throws Exception {
+    byte[] rgb = TestImages.randomRgb(new Random(1), 9, 11);
+    for (String ext : new String[] {"png", "bmp", "tiff", "webp"}) {
+      Path f = ext.equals("webp")
+          ? TestImages.writeRgb(dir.resolve("x." + ext), rgb, 9, 11, org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY, 101)
+          : TestImages.writeRgb(dir.resolve("x." + ext), rgb, 9, 11);
+      assertArrayEquals(rgb, decode(f, 9, 11), ext);
+    }
+  }
+
+  @Test
+  void jpegIsCloseToItsSource() throws Exception {
+    byte[] rgb = TestImages.solidRgb(16, 16, 200, 40, 90);
+    Path f = dir.resolve("c.jpg");
+    Files.write(f, TestImages.jpegBytes(rgb, 16, 16, 95));
+    byte[] px = decode(f, 16, 16);
+    for (int i = 0; i < px.length; i++) assertTrue(Math.abs((px[i] & 0xff) - (rgb[i] & 0xff)) <= 3, "channel " + i % 3);
+  }
+
+  @Test
+  void grayscaleBecomesThreeEqualChannels() throws Exception {
+    byte[] grey = new byte[4 * 6];
+    for (int i = 0; i < grey.length; i++) grey[i] = (byte) (i * 10);
+    byte[] px = decode(TestImages.writeRaw8(dir.resolve("g.png"), grey, 4, 6, 1), 4, 6);
+    for (int i = 0; i < grey.length; i++) {
+      for (int c = 0; c < 3; c++) assertEquals(grey[i], px[3 * i + c]);
+    }
+  }
+
+  @Test
+  void alphaIsDroppedNotBlended() throws Exception {
+    byte[] bgra = new byte[2 * 3 * 4];
+    for (int i = 0; i < 6; i++) {
+      bgra[4 * i] = 30; // B
+      bgra[4 * i + 1] = 20; // G
+      bgra[4 * i + 2] = (byte) 250; // R
+      bgra[4 * i + 3] = (byte) (i * 40); // alpha, including fully transparent
+    }
+    byte[] px = decode(TestImages.writeRaw8(dir.resolve("a.png"), bgra, 2, 3, 4), 2, 3);
+    for (int i = 0; i < 6; i++) assertArrayEquals(new byte[] {(byte) 250, 20, 30}, Arrays.copyOfRange(px, 3 * i, 3 * i + 3));
+  }
+
+  @Test
+  void sixteenBitBecomesEightBit() throws Exception {
+    // BGR samples; OpenCV maps 16-bit v to 8-bit v / 256 (values chosen to be exact: no rounding question)
+    short[] bgr = {(short) 0xFFFF, (short) 0x8000, 0x0000, 0x1200, (short) 0xAB00, 0x0100};
+    byte[] px = decode(TestImages.write16(dir.resolve("d.png"), bgr, 1, 2), 1, 2);
+    assertArrayEquals(new byte[] {0x00, (byte) 0x80, (byte) 0xFF, 0x01, (byte) 0xAB, 0x12}, px);
+  }
+
+  @Test
+  void exifOrientationIgnoredByDefaultAppliedOnRequest() throws Exception {
+    byte[] jpeg = TestImages.jpegBytes(TestImages.solidRgb(8, 16, 10, 200, 10), 8, 16, 90);
+    Path f = dir.resolve("rotated.jpg");
+    Files.write(f, withExifOrientation(jpeg, 6)); // 6 = rotate 90 degrees clockwise to display
+    try (PointerScope scope = new PointerScope()) {
+      Tensor ignored = decoder.decode(f);
+      assertEquals(8, ignored.size(0));
+      assertEquals(16, ignored.size(1));
+      Tensor applied = new ImageDecoder(true).decode(f);
+      assertEquals(16, applied.size(0));
+      assertEquals(8, applied.size(1));
+    }
+  }
+
+  @Test
+  void badFilesRaiseWithPathAndReason() throws Exception {
+    Path empty = Files.write(dir.resolve("empty.jpg"), new byte[0]);
+    byte[] jpeg = TestImages.jpegBytes(TestImages.smoothRgb(new Random(2), 64, 64), 64, 64, 90);
+    Path truncated = Files.write(dir.resolve("truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+    byte[] noise = new byte[500];
+    new Random(3).nextBytes(noise);
+    noise[0] = 0x11;
+    Path random = Files.write(dir.resolve("random.jpg"), noise);
+    Path text = Files.write(dir.resolve("notes.txt"), "hello, not an image\n".getBytes(StandardCharsets.US_ASCII));
+    byte[] corrupt = jpeg.clone();
+    for (int i = 4; i < corrupt.length - 2; i++) corrupt[i] = (byte) 0x42; // keep SOI, APP0 marker and EOI
+    Path mangled = Files.write(dir.resolve("mangled.jpg"), corrupt);
+    // structurally complete (SOI, SOS, EOI) but no frame header: only the decoder can tell
+    byte[] hollow = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
+    Path undecodable = Files.write(dir.resolve("hollow.jpg"), hollow);
+    assertBad(empty, "empty");
+    assertBad(truncated, "truncated");
+    assertBad(random, "not an image");
+    assertBad(text, "(text)");
+    assertBad(mangled, "no start-of-scan");
+    assertBad(undecodable, "OpenCV cannot decode");
+    assertBad(dir.resolve("missing.png"), "cannot read");
+  }
+
+  private void assertBad(Path file, String reasonPart) {
+    BadImageException e = assertThrows(BadImageException.class, () -> {
+      try (PointerScope scope = new PointerScope()) {
+        decoder.decode(file);
+      }
+    });
+    assertEquals(file, e.file());
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.reason().contains(reasonPart), e.reason());
+  }
+
+  /** Inserts an APP1 Exif segment holding only an orientation tag right after SOI. */
+  static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    byte[] tiff = {
+      'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD at offset 8
+      0, 1, // one entry
+      0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, count 1, value
+      0, 0, 0, 0 // no next IFD
+    };
+    int len = 2 + 6 + tiff.length;
+    byte[] app1 = new byte[2 + len];
+    app1[0] = (byte) 0xFF;
+    app1[1] = (byte) 0xE1;
+    app1[2] = (byte) (len >> 8);
+    app1[3] = (byte) len;
+    System.arraycopy("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), 0, app1, 4, 6);
+    System.arraycopy(tiff, 0, app1, 10, tiff.length);
+    byte[] out = new byte[jpeg.length + app1.length];
+    System.arraycopy(jpeg, 0, out, 0, 2);
+    System.arraycopy(app1, 0, out, 2, app1.length);
+    System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
+    return out;
+  }
+}
