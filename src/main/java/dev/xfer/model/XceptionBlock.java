@@ -25,13 +25,16 @@ public final class XceptionBlock extends Module {
   public record Spec(int in, int out, int reps, int stride, boolean startWithRelu, boolean growFirst) {}
 
   private final List<UnaryOperator<Tensor>> steps = new ArrayList<>();
+  // Java-created modules must stay strongly reachable from Java: LibTorch calls back into them
+  // (train(), eval(), ...) and a collected wrapper surfaces as a NullPointerException in native code.
+  private final Module rep;
   private final Conv2dImpl skip;
   private final BatchNorm2dImpl skipBn;
   private final boolean downsample;
   private final boolean samePooling;
 
   public XceptionBlock(Spec spec, Numerics numerics) {
-    Module rep = register_module("rep", new Module());
+    rep = register_module("rep", new Module());
     int index = 0;
     for (int r = 0; r < spec.reps(); r++) {
       boolean widen = spec.growFirst() ? r == 0 : r == spec.reps() - 1;

@@ -25,7 +25,7 @@ public final class Evaluator {
     model.eval();
     try {
       Accumulator acc = new Accumulator(data.classNames().size());
-      for (LabeledBatch b : data.batches(data.naturalOrder(), batchSize)) {
+      for (LabeledBatch b : data.inOrder(batchSize)) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
           acc.add(model.forward(b.inputs()), b.labels());
         }

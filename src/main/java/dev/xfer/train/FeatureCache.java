@@ -33,7 +33,7 @@ public final class FeatureCache {
     try (NoGradGuard g = new NoGradGuard()) {
       for (LabeledBatch b : batches) {
         pooled.add(HeadKernel.pool(model.forwardFeatures(b.inputs()).contiguous()));
-        labels.add(b.labels());
+        labels.add(b.labels().clone()); // the batch may be released after this step
       }
     } finally {
       model.train(wasTraining);

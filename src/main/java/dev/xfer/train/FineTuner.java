@@ -91,8 +91,8 @@ public final class FineTuner {
     FeatureCache validCache = null;
     HeadTrainer headTrainer = null;
     if (cached) {
-      trainCache = FeatureCache.build(model, train.batches(train.naturalOrder(), options.batchSize()));
-      validCache = FeatureCache.build(model, valid.batches(valid.naturalOrder(), options.batchSize()));
+      trainCache = FeatureCache.build(model, train.inOrder(options.batchSize()));
+      validCache = FeatureCache.build(model, valid.inOrder(options.batchSize()));
       Map<String, Tensor> t = StateDict.tensorsOf(model);
       headTrainer = new HeadTrainer(t.get("fc.weight"), t.get("fc.bias"), sgd);
     }
@@ -102,7 +102,7 @@ public final class FineTuner {
       long[] order = train.order(epochOffset + epoch);
       int steps = (order.length + options.batchSize() - 1) / options.batchSize();
       Iterable<LabeledBatch> batches = cached ? trainCache.batches(order, options.batchSize())
-          : train.batches(order, options.batchSize());
+          : train.epochBatches(epochOffset + epoch, options.batchSize());
       double lossSum = 0;
       long correct = 0;
       long seen = 0;

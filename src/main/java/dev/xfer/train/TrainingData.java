@@ -29,6 +29,16 @@ public interface TrainingData {
     return () -> chunks.stream().map(this::batch).iterator();
   }
 
+  /** The batches of {@code epoch} in {@link #order(int)} (a loader may prefetch them). */
+  default Iterable<LabeledBatch> epochBatches(int epoch, int batchSize) {
+    return batches(order(epoch), batchSize);
+  }
+
+  /** All examples in natural order (evaluation, feature caching). */
+  default Iterable<LabeledBatch> inOrder(int batchSize) {
+    return batches(naturalOrder(), batchSize);
+  }
+
   /** 0, 1, ..., size-1. */
   default long[] naturalOrder() {
     long[] order = new long[size()];

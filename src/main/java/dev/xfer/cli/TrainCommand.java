@@ -1,0 +1,221 @@
+package dev.xfer.cli;
+
+import dev.xfer.data.BadImageException;
+import dev.xfer.data.BadImagePolicy;
+import dev.xfer.data.DataReport;
+import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.ImageDecoder;
+import dev.xfer.data.ImageFolder;
+import dev.xfer.data.LoaderConfig;
+import dev.xfer.data.Sample;
+import dev.xfer.data.Split;
+import dev.xfer.model.LoadedModel;
+import dev.xfer.model.ModelFile;
+import dev.xfer.model.Xception;
+import dev.xfer.report.Charts;
+import dev.xfer.train.EpochRecord;
+import dev.xfer.train.Evaluator;
+import dev.xfer.train.FineTuner;
+import dev.xfer.train.FolderData;
+import dev.xfer.train.PhaseConfig;
+import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code xfer train}: the mission's two-phase transfer-learning recipe on an image folder. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Fine-tune Xception on DIR/<class>/<image> with the mission's recipe: tfds splits (test train[:10%%], valid train[10%%:25%%], train train[25%%:]), images resized like tf.image.resize and scaled like the weights expect, batches of 32 from a 1000-element shuffle buffer; phase 1 trains a new global-average-pool + dense softmax head on the frozen backbone (BatchNorm in inference mode; pooled features cached), phase 2 fine-tunes from --unfreeze-from on. SGD in Keras' form with legacy decay. Writes RUN_DIR/model.safetensors, history.json, metrics.json, config.json, curves.png, confusion.png and a checkpoint after every epoch; --resume continues a run.")
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Image folder, one sub-folder per class.")
+  Path data;
+
+  @Mixin WeightsOptions weights;
+
+  @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory (created; must be empty unless --resume).")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint (same data and options).")
+  boolean resume;
+
+  @Option(names = "--image-size", defaultValue = "224", description = "Input size (default: ${DEFAULT-VALUE}).")
+  int imageSize;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--shuffle-buffer", defaultValue = "1000", description = "tf.data-style shuffle buffer (default: ${DEFAULT-VALUE}).")
+  int shuffleBuffer;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed for shuffling and the new head (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--test-split", defaultValue = "train[:10%]", description = "Test split (default: ${DEFAULT-VALUE}).")
+  String testSplit;
+
+  @Option(names = "--valid-split", defaultValue = "train[10%:25%]", description = "Validation split (default: ${DEFAULT-VALUE}).")
+  String validSplit;
+
+  @Option(names = "--train-split", defaultValue = "train[25%:]", description = "Training split (default: ${DEFAULT-VALUE}).")
+  String trainSplit;
+
+  @Option(names = "--head-epochs", defaultValue = "5", description = "Phase 1 epochs (default: ${DEFAULT-VALUE}).")
+  int headEpochs;
+
+  @Option(names = "--head-lr", defaultValue = "0.2", description = "Phase 1 learning rate (default: ${DEFAULT-VALUE}).")
+  double headLr;
+
+  @Option(names = "--head-decay", defaultValue = "0.01", description = "Phase 1 Keras decay (default: ${DEFAULT-VALUE}).")
+  double headDecay;
+
+  @Option(names = "--finetune-epochs", defaultValue = "10", description = "Phase 2 epochs (default: ${DEFAULT-VALUE}).")
+  int finetuneEpochs;
+
+  @Option(names = "--finetune-lr", defaultValue = "0.01", description = "Phase 2 learning rate (default: ${DEFAULT-VALUE}).")
+  double finetuneLr;
+
+  @Option(names = "--finetune-decay", defaultValue = "0.001", description = "Phase 2 Keras decay (default: ${DEFAULT-VALUE}).")
+  double finetuneDecay;
+
+  @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, both phases (default: ${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--unfreeze-from", defaultValue = "stem", paramLabel = "STAGE", description = "First stage trained in phase 2: stem, block1..block12 (timm names), exit, head (default: ${DEFAULT-VALUE}).")
+  String unfreezeFrom;
+
+  @Option(names = "--no-feature-cache", description = "Run the frozen backbone every step of phase 1 instead of caching pooled features.")
+  boolean noFeatureCache;
+
+  @Option(names = "--on-bad-image", defaultValue = "skip", paramLabel = "skip|fail", description = "Unreadable images: skip (reported, counted) or fail (default: ${DEFAULT-VALUE}).")
+  String onBadImage;
+
+  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
+  Integer threads;
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads != null) torch.set_num_threads(threads);
+    prepareRunDir();
+    DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
+    ImageFolder folder = ImageFolder.scan(data, report);
+    List<Sample> ordered = decodable(ExampleOrder.tfds().sort(folder.samples()), report);
+    List<String> classes = folder.classes();
+    LoadedModel loaded = weights.load();
+    torch.manual_seed(seed);
+    Xception model = loaded.build(weights.weights.getFileName().toString());
+    if (!model.hasClassifier() || model.named_parameters().get("fc.bias").size(0) != classes.size()) {
+      model.resetClassifier(classes.size());
+    }
+    LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
+        .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
+        .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
+    List<PhaseConfig> phases = List.of(
+        new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head"),
+        new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom));
+    writeConfig(loaded, classes);
+    try (PointerScope scope = new PointerScope();
+        FolderData train = split(trainSplit, ordered, classes, config, report);
+        FolderData valid = split(validSplit, ordered, classes, config, report);
+        FolderData test = split(testSplit, ordered, classes, config, report)) {
+      System.out.printf("data: %s, %d classes; train %d, valid %d, test %d images%n", data, classes.size(),
+          train.size(), valid.size(), test.size());
+      FineTuner tuner = new FineTuner(model, phases,
+          new FineTuner.Options(batchSize, seed, !noFeatureCache, out, ProgressPrinter.console()));
+      List<EpochRecord> history = tuner.run(train, valid);
+      Evaluator.Result result = Evaluator.evaluate(model, test, batchSize);
+      ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(imageSize), classes);
+      writeMetrics(result, classes, report);
+      Charts.curves(history, "xfer train: " + data.getFileName(), out.resolve("curves.png"));
+      Charts.confusion(result.metrics().confusion(), classes, "test confusion (rows: true class)", out.resolve("confusion.png"));
+      System.out.printf(Locale.ROOT, "test: loss %.4f, accuracy %.4f (%d images); data: %s%nwrote %s%n",
+          result.loss(), result.accuracy(), result.metrics().count(), report.summary(), out);
+    }
+    return 0;
+  }
+
+  /**
+   * Decodes every image once up front (in parallel) so a bad file is reported with its path before
+   * any training starts, and the splits hold only usable images (the example indices of every epoch,
+   * and of the feature cache, then refer to the same list). Under --on-bad-image=fail the first bad
+   * file stops the run.
+   */
+  private List<Sample> decodable(List<Sample> samples, DataReport report) {
+    ImageDecoder decoder = new ImageDecoder(false);
+    boolean fail = onBadImage.equalsIgnoreCase("fail");
+    java.util.Set<Sample> bad = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.ConcurrentLinkedQueue<BadImageException> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    samples.parallelStream().forEach(s -> {
+      try (PointerScope scope = new PointerScope()) {
+        decoder.decode(s.path());
+      } catch (BadImageException e) {
+        bad.add(s);
+        failures.add(e);
+        report.addBad(e);
+      }
+    });
+    if (fail && !failures.isEmpty()) {
+      throw new IllegalArgumentException("--on-bad-image=fail: " + failures.peek().getMessage());
+    }
+    return samples.stream().filter(s -> !bad.contains(s)).toList();
+  }
+
+  private FolderData split(String spec, List<Sample> ordered, List<String> classes, LoaderConfig config, DataReport report) {
+    List<Sample> samples = Split.parse(spec).select(ordered, ExampleOrder.tfds(), false);
+    if (samples.isEmpty()) throw new IllegalArgumentException("split " + spec + ": no images in " + data);
+    return new FolderData(classes, samples, config, report);
+  }
+
+  private void prepareRunDir() throws java.io.IOException {
+    if (Files.exists(out) && !resume) {
+      try (var entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw new IllegalArgumentException("--out: " + out + " is not empty (use --resume to continue that run, or another directory)");
+        }
+      }
+    }
+    if (resume && !Files.exists(out.resolve("checkpoint.safetensors"))) {
+      throw new IllegalArgumentException("--resume: no checkpoint.safetensors in " + out);
+    }
+    Files.createDirectories(out);
+  }
+
+  private void writeConfig(LoadedModel loaded, List<String> classes) throws java.io.IOException {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("data", data.toString());
+    c.put("weights", weights.weights.toString());
+    c.put("weights_format", loaded.format());
+    c.put("numerics", loaded.config().numerics().name());
+    c.put("classes", classes);
+    c.put("image_size", imageSize);
+    c.put("batch_size", batchSize);
+    c.put("shuffle_buffer", shuffleBuffer);
+    c.put("seed", seed);
+    c.put("splits", Map.of("train", trainSplit, "valid", validSplit, "test", testSplit));
+    c.put("head", Map.of("epochs", headEpochs, "lr", headLr, "decay", headDecay, "momentum", momentum));
+    c.put("finetune", Map.of("epochs", finetuneEpochs, "lr", finetuneLr, "decay", finetuneDecay, "momentum", momentum,
+        "unfreeze_from", unfreezeFrom));
+    c.put("feature_cache", !noFeatureCache);
+    Files.writeString(out.resolve("config.json"), Json.object(c) + "\n");
+  }
+
+  private void writeMetrics(Evaluator.Result r, List<String> classes, DataReport report) throws java.io.IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("test_loss", r.loss());
+    m.put("test_accuracy", r.accuracy());
+    m.put("test_images", r.metrics().count());
+    m.put("per_class", r.metrics().perClass(classes));
+    m.put("confusion_matrix", r.metrics().confusionRows());
+    m.put("data_report", report.summary());
+    Files.writeString(out.resolve("metrics.json"), Json.object(m) + "\n");
+  }
+}

@@ -1,0 +1,105 @@
+package dev.xfer.train;
+
+import dev.xfer.data.Batch;
+import dev.xfer.data.DataReport;
+import dev.xfer.data.Epoch;
+import dev.xfer.data.Loader;
+import dev.xfer.data.LoaderConfig;
+import dev.xfer.data.Sample;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * A split of an image folder as {@link TrainingData}: a shuffling, prefetching {@link Loader} for
+ * training epochs and a non-shuffling one for evaluation and feature caching. Each batch is released
+ * when the next one is requested (or when iteration ends).
+ */
+public final class FolderData implements TrainingData, AutoCloseable {
+  private final List<String> classNames;
+  private final Loader shuffled;
+  private final Loader ordered;
+
+  public FolderData(List<String> classNames, List<Sample> samples, LoaderConfig config, DataReport report) {
+    this.classNames = List.copyOf(classNames);
+    this.shuffled = new Loader(samples, config, report);
+    this.ordered = new Loader(samples, config.withShuffleBuffer(0), report);
+  }
+
+  @Override
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  @Override
+  public int size() {
+    return shuffled.size();
+  }
+
+  @Override
+  public long[] order(int epoch) {
+    int[] o = shuffled.order(epoch);
+    long[] out = new long[o.length];
+    for (int i = 0; i < o.length; i++) out[i] = o[i];
+    return out;
+  }
+
+  @Override
+  public LabeledBatch batch(long[] indices) {
+    throw new UnsupportedOperationException("folder data is read an epoch at a time");
+  }
+
+  @Override
+  public Iterable<LabeledBatch> epochBatches(int epoch, int batchSize) {
+    requireBatchSize(batchSize);
+    return () -> adapt(shuffled.epoch(epoch));
+  }
+
+  @Override
+  public Iterable<LabeledBatch> inOrder(int batchSize) {
+    requireBatchSize(batchSize);
+    return () -> adapt(ordered.epoch(0));
+  }
+
+  @Override
+  public void close() {
+    shuffled.close();
+    ordered.close();
+  }
+
+  private void requireBatchSize(int batchSize) {
+    if (batchSize != shuffled.config().batchSize()) {
+      throw new IllegalArgumentException("batch size " + batchSize + " differs from the loader's " + shuffled.config().batchSize());
+    }
+  }
+
+  private static Iterator<LabeledBatch> adapt(Epoch epoch) {
+    Iterator<Batch> it = epoch.iterator();
+    return new Iterator<>() {
+      private Batch current;
+
+      @Override
+      public boolean hasNext() {
+        release();
+        boolean more = it.hasNext();
+        if (!more) epoch.close();
+        return more;
+      }
+
+      @Override
+      public LabeledBatch next() {
+        release();
+        if (!it.hasNext()) throw new NoSuchElementException();
+        current = it.next();
+        return new LabeledBatch(current.images(), current.labels());
+      }
+
+      private void release() {
+        if (current != null) {
+          current.close();
+          current = null;
+        }
+      }
+    };
+  }
+}
