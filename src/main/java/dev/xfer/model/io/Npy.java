@@ -84,7 +84,7 @@ public final class Npy {
     if (type == null) {
       throw fail(path, "unsupported dtype '" + descr + "' (supported: <f4, <f8, <f2, <i8, <i4, |u1)");
     }
-    long numel = numel(h.shape());
+    long numel = TensorData.saturatingNumel(h.shape());
     long available = size - dataStart;
     String shape = TensorData.shapeString(h.shape());
     if (numel == Long.MAX_VALUE || numel > available / type.byteSize() || numel * type.byteSize() != available) {
@@ -147,15 +147,6 @@ public final class Npy {
     }
   }
 
-  /** Product of the dimensions, or Long.MAX_VALUE when it overflows. */
-  private static long numel(long[] shape) {
-    long n = 1;
-    for (long d : shape) {
-      if (d != 0 && n > Long.MAX_VALUE / d) return Long.MAX_VALUE;
-      n *= d;
-    }
-    return n;
-  }
 
   private static WeightFileException fail(Path path, String detail) {
     return new WeightFileException(path, detail);

@@ -123,7 +123,7 @@ final class SafeTensorsReader {
     if (offsets[1] > dataSize) {
       throw fail(at + offsetText + " are past the end of the data section (" + dataSize + " bytes)");
     }
-    long numel = numel(shape);
+    long numel = TensorData.saturatingNumel(shape);
     long bytes = offsets[1] - offsets[0];
     int size = dtype.byteSize();
     if (numel > bytes / size || numel * size != bytes) {
@@ -138,15 +138,6 @@ final class SafeTensorsReader {
     return new Entry(name, dtype, shape, (int) numel, offsets[0]);
   }
 
-  /** Product of the dimensions, or Long.MAX_VALUE when it overflows (then no file can hold it). */
-  private static long numel(long[] shape) {
-    long n = 1;
-    for (long d : shape) {
-      if (d != 0 && n > Long.MAX_VALUE / d) return Long.MAX_VALUE;
-      n *= d;
-    }
-    return n;
-  }
 
   private Object require(Map<?, ?> map, String key, String at) throws WeightFileException {
     if (!map.containsKey(key)) throw fail(at + "no \"" + key + "\"");

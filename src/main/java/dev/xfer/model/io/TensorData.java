@@ -59,6 +59,19 @@ public record TensorData(long[] shape, float[] values, DType sourceDtype) {
   }
 
   /**
+   * Product of non-negative dimensions, or Long.MAX_VALUE when it overflows: for readers that
+   * compare a hostile header's size against the file before allocating anything.
+   */
+  public static long saturatingNumel(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      if (d != 0 && n > Long.MAX_VALUE / d) return Long.MAX_VALUE;
+      n *= d;
+    }
+    return n;
+  }
+
+  /**
    * Product of {@code shape}.
    *
    * @throws IllegalArgumentException for a negative dimension or a product past {@code Long.MAX_VALUE}
