@@ -172,5 +172,4 @@ public final class FineTuner {
     for (Object o : (List<?>) doc.get("epochs")) out.add(EpochRecord.fromMap((Map<?, ?>) o));
     return out;
   }
-
 }
