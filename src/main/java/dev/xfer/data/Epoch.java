@@ -193,7 +193,7 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         for (int i = 0; i < n; i++) {
           Loader.Loaded item = items.get(i);
           Tensor slot = images.narrow(0, i, 1);
-          parts.add(loader.pool().submit(() -> loader.preprocessInto(item.image(), slot)));
+          parts.add(loader.pool().submit(() -> loader.preprocessInto(item, slot)));
           labels[i] = item.sample().label();
           files.add(item.sample().path());
         }

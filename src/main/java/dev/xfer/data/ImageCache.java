@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Decoded uint8 images kept across epochs, keyed by sample index, within a byte budget. Admission is
+ * Images kept across epochs (preprocessed float inputs, or decoded uint8 images when augmenting),
+ * keyed by sample index, within a byte budget. Admission is
  * first come: an image is kept when it still fits the budget, so a data set whose decoded size fits
  * is cached completely after the first epoch, and a larger one keeps what fits and decodes the rest
  * every epoch. Cached tensors are read-only and shared; {@link #close()} frees them. Thread-safe.
@@ -27,7 +28,7 @@ final class ImageCache implements AutoCloseable {
 
   /** Keeps {@code image} (taking a reference of its own) when it fits the budget; true when kept. */
   boolean offer(int index, Tensor image) {
-    long size = image.numel();
+    long size = image.numel() * image.element_size();
     long now;
     do {
       now = bytes.get();

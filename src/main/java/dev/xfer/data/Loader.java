@@ -1,6 +1,7 @@
 package dev.xfer.data;
 
 import dev.xfer.kernels.PreprocessKernel;
+import dev.xfer.kernels.Tensors;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,15 +37,16 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p><b>Threads.</b> A fixed pool of {@code decodeThreads} threads runs two kinds of one-image task:
  * decode (OpenCV) + augment, and resize + normalise ({@link PreprocessKernel}, single-threaded C)
- * straight into the image's slot of the batch tensor. The only LibTorch calls made there are
+ * straight into the image's slot of the batch tensor (without augmentation the resize happens right
+ * after decoding, and the second task copies the cached result). The only LibTorch calls made there are
  * allocations and views, so the pool does not compete with LibTorch's intra-op threads. One
  * assembler thread per open epoch (reused from epoch to epoch) keeps a window of decodes in flight,
  * takes their results in order, assigns batch slots, and keeps up to {@code prefetchBatches}
  * finished batches ready.
  *
  * <p><b>Memory.</b> Every temporary lives in a {@link PointerScope}; the consumer owns each
- * {@link Batch} and closes it; decoded images cached across epochs ({@link ImageCache}) are freed by
- * {@link #close()}.
+ * {@link Batch} and closes it; images cached across epochs ({@link ImageCache}: preprocessed float
+ * inputs without augmentation, decoded uint8 images with it) are freed by {@link #close()}.
  */
 public final class Loader implements AutoCloseable {
   private final List<Sample> samples;
@@ -139,39 +141,60 @@ public final class Loader implements AutoCloseable {
     return out;
   }
 
-  /** Decoded images held in the cache, and their bytes. */
+  /** Images held in the cache (preprocessed, or decoded when augmenting), and their bytes. */
   public long[] cacheStats() {
     return new long[] {cache.size(), cache.bytes()};
   }
 
-  /** Stage 1 of one image, on a decode thread: decode (or take from the cache) and augment. */
+  /**
+   * Stage 1 of one image, on a decode thread. With augmentation the decoded uint8 image is what is
+   * cached and each epoch augments it afresh; without, the image is resized and normalised here and
+   * the (1, 3, S, S) result is what is cached, so later epochs only copy it into their batch.
+   */
   Loaded load(int index, int epoch, int position) {
     Sample sample = samples.get(index);
     BadImageException known = bad.get(index);
-    if (known != null) return new Loaded(sample, null, false, known);
+    if (known != null) return new Loaded(sample, null, false, false, known);
+    boolean augment = config.augmentation().enabled();
     try (PointerScope scope = new PointerScope()) {
       Tensor image = cache.get(index);
       boolean shared = image != null;
       if (image == null) {
         image = decoder.decode(sample.path());
         report.countDecoded();
+        if (!augment) image = preprocessed(image);
         shared = cache.offer(index, image);
+      }
+      if (!augment) {
+        if (!shared) image.retainReference();
+        return new Loaded(sample, image, !shared, true, null);
       }
       SplittableRandom rng = new SplittableRandom(Seeds.mix(config.seed(), epoch, position, 0xA06));
       Tensor input = config.augmentation().apply(image, rng);
       boolean owned = input != image || !shared;
       if (owned) input.retainReference();
-      return new Loaded(sample, input, owned, null);
+      return new Loaded(sample, input, owned, false, null);
     } catch (BadImageException e) {
       bad.putIfAbsent(index, e);
       report.addBad(e);
-      return new Loaded(sample, null, false, e);
+      return new Loaded(sample, null, false, false, e);
     }
   }
 
-  /** Stage 2, on a decode thread: resize and normalise {@code image} into {@code slot} (1, 3, S, S). */
-  void preprocessInto(Tensor image, Tensor slot) {
-    PreprocessKernel.runInto(List.of(image), slot, config.normalization());
+  private Tensor preprocessed(Tensor image) {
+    int s = config.imageSize();
+    Tensor out = Tensors.emptyFloat(image, 1, 3, s, s);
+    PreprocessKernel.runInto(List.of(image), out, config.normalization());
+    return out; // the decoded image is freed with the caller's scope
+  }
+
+  /** Stage 2, on a decode thread: resize and normalise {@code item} into {@code slot} (1, 3, S, S). */
+  void preprocessInto(Loaded item, Tensor slot) {
+    if (item.preprocessed()) {
+      slot.copy_(item.image());
+    } else {
+      PreprocessKernel.runInto(List.of(item.image()), slot, config.normalization());
+    }
   }
 
   ExecutorService pool() {
@@ -193,10 +216,10 @@ public final class Loader implements AutoCloseable {
   }
 
   /**
-   * A decoded (H, W, 3) uint8 image, or the reason it is bad. {@code owned}: the holder frees it;
-   * otherwise it belongs to the cache.
+   * A decoded (H, W, 3) uint8 image or, when {@code preprocessed}, the (1, 3, S, S) float input; or
+   * the reason the file is bad. {@code owned}: the holder frees it; otherwise it belongs to the cache.
    */
-  record Loaded(Sample sample, Tensor image, boolean owned, BadImageException bad) {
+  record Loaded(Sample sample, Tensor image, boolean owned, boolean preprocessed, BadImageException bad) {
     void close() {
       if (owned) image.close();
     }

@@ -13,7 +13,8 @@ import dev.xfer.kernels.Normalization;
  * @param seed seed of the shuffle and augmentation RNGs; each epoch derives its own
  * @param decodeThreads threads decoding and preprocessing images
  * @param prefetchBatches finished batches kept ready ahead of the consumer
- * @param cacheBudgetBytes bytes of decoded uint8 images kept in memory across epochs; 0 disables
+ * @param cacheBudgetBytes bytes of images kept in memory across epochs (preprocessed float inputs, or
+ *     decoded uint8 images when augmenting); 0 disables
  * @param onBadImage skip (default) or fail on an undecodable file
  * @param exifOrientation apply EXIF orientation (tfds and Keras do not: default false)
  * @param augmentation training augmentation, {@link Augmentation#NONE} by default

@@ -120,28 +120,32 @@ class LoaderTest {
   @Test
   void batchesHoldEveryImageOnceExactlyPreprocessedWithLabels() throws Exception {
     List<Sample> s = samples(new DataReport());
-    try (Loader loader = new Loader(s, config(), new DataReport()); Epoch epoch = loader.epoch(0)) {
-      List<Integer> sizesSeen = new ArrayList<>();
-      Set<Path> seen = new HashSet<>();
-      for (Batch b : epoch) {
-        try (b) {
-          sizesSeen.add(b.size());
-          assertArrayEquals(new long[] {b.size(), 3, S, S}, new long[] {b.images().size(0), b.images().size(1), b.images().size(2), b.images().size(3)});
-          assertEquals(1, b.labels().dim());
-          float[] all = Tensors.toFloatArray(b.images());
-          long[] labels = new long[b.size()];
-          for (int i = 0; i < b.size(); i++) labels[i] = b.labels().get(i).item_long();
-          int per = 3 * S * S;
-          for (int i = 0; i < b.size(); i++) {
-            Path f = b.files().get(i);
-            assertTrue(seen.add(f), "once: " + f);
-            assertEquals(classes.indexOf(f.getParent().getFileName().toString()), labels[i], "label of " + f);
-            assertArrayEquals(expected(f, false), Arrays.copyOfRange(all, i * per, (i + 1) * per), "pixels of " + f);
+    try (Loader loader = new Loader(s, config(), new DataReport())) {
+      for (int e = 0; e < 2; e++) { // epoch 0 decodes, epoch 1 copies from the cache
+        try (Epoch epoch = loader.epoch(e)) {
+          List<Integer> sizesSeen = new ArrayList<>();
+          Set<Path> seen = new HashSet<>();
+          for (Batch b : epoch) {
+            try (b) {
+              sizesSeen.add(b.size());
+              assertArrayEquals(new long[] {b.size(), 3, S, S}, new long[] {b.images().size(0), b.images().size(1), b.images().size(2), b.images().size(3)});
+              assertEquals(1, b.labels().dim());
+              float[] all = Tensors.toFloatArray(b.images());
+              long[] labels = new long[b.size()];
+              for (int i = 0; i < b.size(); i++) labels[i] = b.labels().get(i).item_long();
+              int per = 3 * S * S;
+              for (int i = 0; i < b.size(); i++) {
+                Path f = b.files().get(i);
+                assertTrue(seen.add(f), "once: " + f);
+                assertEquals(classes.indexOf(f.getParent().getFileName().toString()), labels[i], "label of " + f);
+                assertArrayEquals(expected(f, false), Arrays.copyOfRange(all, i * per, (i + 1) * per), "pixels of " + f + ", epoch " + e);
+              }
+            }
           }
+          assertEquals(List.of(4, 4, 4, 3), sizesSeen);
+          assertEquals(pixels.keySet(), seen);
         }
       }
-      assertEquals(List.of(4, 4, 4, 3), sizesSeen);
-      assertEquals(pixels.keySet(), seen);
     }
   }
 
@@ -203,8 +207,16 @@ class LoaderTest {
       files(loader, 1);
       assertEquals(15, cached.decodedCount());
       assertEquals(15, loader.cacheStats()[0]);
+      assertEquals(15L * 3 * S * S * Float.BYTES, loader.cacheStats()[1], "without augmentation the float inputs are cached");
+    }
+    DataReport augmenting = new DataReport();
+    LoaderConfig flip = config().withAugmentation(new Augmentation(true, false, 0.08, 1, 0.75, 4.0 / 3));
+    try (Loader loader = new Loader(s, flip, augmenting)) {
+      files(loader, 0);
+      files(loader, 1);
+      assertEquals(15, augmenting.decodedCount());
       long bytes = sizes.values().stream().mapToLong(hw -> 3L * hw[0] * hw[1]).sum();
-      assertEquals(bytes, loader.cacheStats()[1]);
+      assertEquals(bytes, loader.cacheStats()[1], "with augmentation the decoded uint8 images are cached");
     }
     DataReport uncached = new DataReport();
     try (Loader loader = new Loader(s, config().withCacheBudgetBytes(0), uncached)) {
