@@ -50,6 +50,7 @@ XFER_INLINE double mean_f32(const float* p, int64_t len) {
  * at most 256 floats are reduced in float, then folded into double. */
 __attribute__((target("avx2"))) static void pool_means_avx2(const float* x, int64_t rows, int64_t len,
                                                             double* means) {
+  const double inv_len = 1.0 / (double)len; /* one division per call, not one per row */
   int64_t r = 0;
   for (; r + 4 <= rows; r += 4) {
     const float* p = x + r * len;
@@ -74,7 +75,7 @@ __attribute__((target("avx2"))) static void pool_means_avx2(const float* x, int6
       }
       i = end;
     }
-    for (int k = 0; k < 4; ++k) means[r + k] = total[k] / (double)len;
+    for (int k = 0; k < 4; ++k) means[r + k] = total[k] * inv_len;
   }
   for (; r < rows; ++r) means[r] = mean_f32(x + r * len, len);
 }
