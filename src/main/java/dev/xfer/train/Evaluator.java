@@ -21,13 +21,18 @@ public final class Evaluator {
 
   /** Runs the whole model over {@code data} in natural order. */
   public static Result evaluate(Xception model, TrainingData data, int batchSize) {
+    return evaluate(model, data, batchSize, false);
+  }
+
+  /** As {@link #evaluate(Xception, TrainingData, int)}, the backbone under bf16 autocast when {@code amp}. */
+  public static Result evaluate(Xception model, TrainingData data, int batchSize, boolean amp) {
     boolean wasTraining = model.is_training();
     model.eval();
     try {
       Accumulator acc = new Accumulator(data.classNames().size());
       for (LabeledBatch b : data.inOrder(batchSize)) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-          acc.add(model.forward(b.inputs()), b.labels());
+          acc.add(MixedPrecision.toFloat(MixedPrecision.run(amp, () -> model.forward(b.inputs()))), b.labels());
         }
       }
       return acc.result();

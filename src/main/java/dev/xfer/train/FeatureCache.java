@@ -26,13 +26,19 @@ public final class FeatureCache {
 
   /** Runs {@code model}'s backbone in inference mode over {@code batches}, pooling with the native head kernel. */
   public static FeatureCache build(Xception model, Iterable<LabeledBatch> batches) {
+    return build(model, batches, false);
+  }
+
+  /** As {@link #build(Xception, Iterable)}, the backbone under bf16 autocast when {@code amp}. */
+  public static FeatureCache build(Xception model, Iterable<LabeledBatch> batches, boolean amp) {
     boolean wasTraining = model.is_training();
     model.eval();
     List<Tensor> pooled = new ArrayList<>();
     List<Tensor> labels = new ArrayList<>();
     try (NoGradGuard g = new NoGradGuard()) {
       for (LabeledBatch b : batches) {
-        pooled.add(HeadKernel.pool(model.forwardFeatures(b.inputs()).contiguous()));
+        Tensor features = MixedPrecision.run(amp, () -> model.forwardFeatures(b.inputs()));
+        pooled.add(HeadKernel.pool(MixedPrecision.toFloat(features).contiguous()));
         labels.add(b.labels().clone()); // the batch may be released after this step
       }
     } finally {
