@@ -144,7 +144,8 @@ final class TrainCommand implements Callable<Integer> {
     String resolvedDevice = Devices.resolve(device);
     System.out.println("device: " + resolvedDevice + "; bf16 on this CPU: "
         + (MixedPrecision.cpuSupportsBf16() ? "supported" : "not supported") + (amp ? " (--amp on)" : ""));
-    if (amp) MixedPrecision.requireCpuSupport();
+    boolean cuda = resolvedDevice.equals("cuda");
+    if (amp && !cuda) MixedPrecision.requireCpuSupport();
     if (restoreBest && earlyStoppingPatience == null) throw new IllegalArgumentException("--restore-best: needs --early-stopping PATIENCE");
     List<PhaseConfig> phases = List.of(
         phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
@@ -160,6 +161,10 @@ final class TrainCommand implements Callable<Integer> {
     Xception model = loaded.build(weights.weights.getFileName().toString());
     if (!model.hasClassifier() || model.named_parameters().get("fc.bias").size(0) != classes.size()) {
       model.resetClassifier(classes.size());
+    }
+    if (cuda) {
+      torch.globalContext().setBenchmarkCuDNN(true); // fixed input shapes: let cuDNN pick the fastest kernels
+      model.to(new org.bytedeco.pytorch.Device("cuda"), false);
     }
     LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization())

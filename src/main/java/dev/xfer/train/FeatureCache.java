@@ -37,9 +37,10 @@ public final class FeatureCache {
     List<Tensor> labels = new ArrayList<>();
     try (NoGradGuard g = new NoGradGuard()) {
       for (LabeledBatch b : batches) {
-        Tensor features = MixedPrecision.run(amp, () -> model.forwardFeatures(b.inputs()));
+        Tensor inputs = ModelDevice.to(b.inputs(), model);
+        Tensor features = MixedPrecision.run(amp, model, () -> model.forwardFeatures(inputs));
         pooled.add(HeadKernel.pool(MixedPrecision.toFloat(features).contiguous()));
-        labels.add(b.labels().clone()); // the batch may be released after this step
+        labels.add(ModelDevice.to(b.labels(), model).clone()); // the batch may be released after this step
       }
     } finally {
       model.train(wasTraining);
@@ -67,6 +68,7 @@ public final class FeatureCache {
   public List<LabeledBatch> batches(long[] order, int batchSize) {
     List<LabeledBatch> out = new ArrayList<>();
     Tensor index = dev.xfer.kernels.Tensors.ofLongs(order);
+    if (features.is_cuda()) index = index.to(features.device(), index.scalar_type());
     for (int start = 0; start < order.length; start += batchSize) {
       Tensor idx = index.narrow(0, start, Math.min(batchSize, order.length - start));
       out.add(new LabeledBatch(features.index_select(0, idx).contiguous(), labels.index_select(0, idx).contiguous()));

@@ -192,15 +192,17 @@ public final class FineTuner {
     try (PointerScope scope = new PointerScope()) {
       freezer.trainMode();
       optimizer.zeroGrad();
-      Tensor logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), () -> model.forward(b.inputs())));
-      Tensor loss = Losses.crossEntropy(logits, b.labels(), phase.labelSmoothing());
+      Tensor inputs = ModelDevice.to(b.inputs(), model);
+      Tensor labels = ModelDevice.to(b.labels(), model);
+      Tensor logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), model, () -> model.forward(inputs)));
+      Tensor loss = Losses.crossEntropy(logits, labels, phase.labelSmoothing());
       double value = loss.item_double();
-      long correct = logits.argmax(new LongOptional(1), false).eq(b.labels()).sum().item_long();
+      long correct = logits.argmax(new LongOptional(1), false).eq(labels).sum().item_long();
       if (Double.isFinite(value)) {
         loss.backward();
         optimizer.step();
       }
-      return new HeadTrainer.StepResult(value, correct, b.labels().size(0));
+      return new HeadTrainer.StepResult(value, correct, labels.size(0));
     }
   }
 

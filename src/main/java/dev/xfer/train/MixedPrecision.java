@@ -47,19 +47,29 @@ public final class MixedPrecision {
 
   /** Runs {@code work} with CPU bf16 autocast on (when {@code enabled}), restoring the previous state after. */
   public static <T> T run(boolean enabled, Supplier<T> work) {
+    return run(enabled, DeviceType.CPU, work);
+  }
+
+  /** As {@link #run(boolean, Supplier)} for the autocast state of {@code device} (CPU or CUDA). */
+  public static <T> T run(boolean enabled, DeviceType device, Supplier<T> work) {
     if (!enabled) return work.get();
-    boolean wasEnabled = torch.is_autocast_enabled(DeviceType.CPU);
-    ScalarType wasType = torch.get_autocast_dtype(DeviceType.CPU);
-    torch.set_autocast_dtype(DeviceType.CPU, ScalarType.BFloat16);
-    torch.set_autocast_enabled(DeviceType.CPU, true);
+    boolean wasEnabled = torch.is_autocast_enabled(device);
+    ScalarType wasType = torch.get_autocast_dtype(device);
+    torch.set_autocast_dtype(device, ScalarType.BFloat16);
+    torch.set_autocast_enabled(device, true);
     torch.increment_nesting();
     try {
       return work.get();
     } finally {
       if (torch.decrement_nesting() == 0) torch.clear_cache(); // the bf16 weight copies of this pass
-      torch.set_autocast_enabled(DeviceType.CPU, wasEnabled);
-      torch.set_autocast_dtype(DeviceType.CPU, wasType);
+      torch.set_autocast_enabled(device, wasEnabled);
+      torch.set_autocast_dtype(device, wasType);
     }
+  }
+
+  /** Runs {@code work} under autocast for the device {@code model}'s parameters live on. */
+  public static <T> T run(boolean enabled, dev.xfer.model.Xception model, Supplier<T> work) {
+    return run(enabled, ModelDevice.isCuda(model) ? DeviceType.CUDA : DeviceType.CPU, work);
   }
 
   /** {@code t} as float32 (autocast outputs may be bf16). */
