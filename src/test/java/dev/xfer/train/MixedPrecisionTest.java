@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.kernels.Tensors;
+import dev.xfer.model.Numerics;
+import dev.xfer.model.Xception;
+import dev.xfer.model.XceptionConfig;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -31,6 +34,30 @@ class MixedPrecisionTest {
       float[] g = Tensors.toFloatArray(w.grad());
       assertEquals(List.of(1f, 2f, 1f, 2f), List.of(g[0], g[1], g[2], g[3]));
       assertTrue(MixedPrecision.cpuFlags().isEmpty() || MixedPrecision.cpuFlags().startsWith(" "));
+    }
+  }
+
+  /** A compact Xception under autocast computes the float32 network's logits to bf16 accuracy (8-bit mantissa). */
+  @Test
+  void xceptionUnderAutocastMatchesFloat32WithinBf16Precision() {
+    try (PointerScope scope = new PointerScope()) {
+      torch.manual_seed(2);
+      Xception model = new Xception(new XceptionConfig(0.125, 1, 3, Numerics.KERAS));
+      model.eval();
+      LabeledBatch b = new SyntheticImages(4, 3, 9).batch(new long[] {0, 1, 2, 3});
+      float[] exact = Tensors.toFloatArray(model.forwardFeatures(b.inputs()));
+      Tensor mixed = MixedPrecision.run(true, () -> model.forwardFeatures(b.inputs()));
+      assertEquals(ScalarType.BFloat16, mixed.scalar_type().intern(), "the convolutions ran in bf16");
+      float[] approx = Tensors.toFloatArray(mixed);
+      double maxAbs = 0;
+      double maxErr = 0;
+      for (int i = 0; i < exact.length; i++) {
+        maxAbs = Math.max(maxAbs, Math.abs(exact[i]));
+        maxErr = Math.max(maxErr, Math.abs(exact[i] - approx[i]));
+      }
+      System.out.printf("bf16 autocast vs float32 features: max |err| %.3e of max |x| %.3e%n", maxErr, maxAbs);
+      assertTrue(maxErr < 0.05 * maxAbs, "error " + maxErr + " vs " + maxAbs);
+      assertTrue(maxErr > 0, "autocast changed the arithmetic");
     }
   }
 }
