@@ -1,22 +1,22 @@
 package dev.xfer.cli;
 
-import dev.xfer.data.BadImageException;
+import dev.xfer.data.Augmentation;
 import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.ExampleOrder;
-import dev.xfer.data.ImageDecoder;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
-import dev.xfer.data.Split;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.Xception;
 import dev.xfer.report.Charts;
+import dev.xfer.train.EarlyStopping;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
 import dev.xfer.train.FolderData;
+import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.Json;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 
 /** {@code xfer train}: the mission's two-phase transfer-learning recipe on an image folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Fine-tune Xception on DIR/<class>/<image> with the mission's recipe: tfds splits (test train[:10%%], valid train[10%%:25%%], train train[25%%:]), images resized like tf.image.resize and scaled like the weights expect, batches of 32 from a 1000-element shuffle buffer; phase 1 trains a new global-average-pool + dense softmax head on the frozen backbone (BatchNorm in inference mode; pooled features cached), phase 2 fine-tunes from --unfreeze-from on. SGD in Keras' form with legacy decay. Writes RUN_DIR/model.safetensors, history.json, metrics.json, config.json, curves.png, confusion.png and a checkpoint after every epoch; --resume continues a run.")
+    description = "Fine-tune Xception on DIR/<class>/<image> with the mission's recipe: tfds splits (test train[:10%%], valid train[10%%:25%%], train train[25%%:]), images resized like tf.image.resize and scaled like the weights expect, batches of 32 from a 1000-element shuffle buffer; phase 1 trains a new global-average-pool + dense softmax head on the frozen backbone (BatchNorm in inference mode; pooled features cached), phase 2 fine-tunes from --unfreeze-from on. SGD in Keras' form with legacy decay (AdamW, cosine schedule, label smoothing, a backbone learning-rate multiplier, early stopping, augmentation and bf16 autocast are options). Writes RUN_DIR/model.safetensors, history.json, metrics.json, config.json, curves.png, confusion.png and a checkpoint after every epoch; --resume continues a run.")
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Image folder, one sub-folder per class.")
   Path data;
@@ -96,6 +96,42 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-feature-cache", description = "Run the frozen backbone every step of phase 1 instead of caching pooled features.")
   boolean noFeatureCache;
 
+  @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adamw", description = "Update rule, both phases: Keras SGD with momentum, or AdamW with decoupled weight decay (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW's decoupled weight decay (default: ${DEFAULT-VALUE}; ignored by sgd).")
+  double weightDecay;
+
+  @Option(names = "--schedule", defaultValue = "keras-decay", paramLabel = "keras-decay|cosine", description = "Learning rate within each phase: Keras' legacy decay lr/(1+decay*step), or cosine annealing to 0 over the phase (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--label-smoothing", defaultValue = "0", paramLabel = "EPS", description = "Label smoothing of the training loss (default: ${DEFAULT-VALUE}).")
+  double labelSmoothing;
+
+  @Option(names = "--backbone-lr-mult", defaultValue = "1", paramLabel = "M", description = "Backbone parameters train at M x the learning rate, the head at 1x (default: ${DEFAULT-VALUE}).")
+  double backboneLrMult;
+
+  @Option(names = "--early-stopping", paramLabel = "PATIENCE", description = "Stop a phase after PATIENCE epochs without a lower validation loss (default: off).")
+  Integer earlyStoppingPatience;
+
+  @Option(names = "--early-stopping-min-delta", defaultValue = "0", description = "Smallest validation-loss decrease that counts as an improvement (default: ${DEFAULT-VALUE}).")
+  double earlyStoppingMinDelta;
+
+  @Option(names = "--restore-best", description = "With --early-stopping: end each phase with the weights of its lowest-validation-loss epoch.")
+  boolean restoreBest;
+
+  @Option(names = "--random-flip", description = "Augment training images with a random horizontal flip (turns the feature cache off).")
+  boolean randomFlip;
+
+  @Option(names = "--random-resized-crop", description = "Augment training images with torchvision's random resized crop, scale 0.08-1, ratio 3/4-4/3 (turns the feature cache off).")
+  boolean randomResizedCrop;
+
+  @Option(names = "--amp", description = "bf16 autocast with float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
+  boolean amp;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto", description = "Where to train: cpu, cuda, or auto (cuda when LibTorch has it, else cpu) (default: ${DEFAULT-VALUE}).")
+  String device;
+
   @Option(names = "--on-bad-image", defaultValue = "skip", paramLabel = "skip|fail", description = "Unreadable images: skip (reported, counted) or fail (default: ${DEFAULT-VALUE}).")
   String onBadImage;
 
@@ -105,10 +141,20 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) torch.set_num_threads(threads);
+    String resolvedDevice = Devices.resolve(device);
+    System.out.println("device: " + resolvedDevice + "; bf16 on this CPU: "
+        + (MixedPrecision.cpuSupportsBf16() ? "supported" : "not supported") + (amp ? " (--amp on)" : ""));
+    boolean cuda = resolvedDevice.equals("cuda");
+    if (amp && !cuda) MixedPrecision.requireCpuSupport();
+    if (restoreBest && earlyStoppingPatience == null) throw new IllegalArgumentException("--restore-best: needs --early-stopping PATIENCE");
+    List<PhaseConfig> phases = List.of(
+        phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
+        phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
     prepareRunDir();
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(data, report);
-    List<Sample> ordered = decodable(ExampleOrder.tfds().sort(folder.samples()), report);
+    List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
+        onBadImage.equalsIgnoreCase("fail"));
     List<String> classes = folder.classes();
     LoadedModel loaded = weights.load();
     torch.manual_seed(seed);
@@ -116,23 +162,27 @@ final class TrainCommand implements Callable<Integer> {
     if (!model.hasClassifier() || model.named_parameters().get("fc.bias").size(0) != classes.size()) {
       model.resetClassifier(classes.size());
     }
+    if (cuda) {
+      torch.globalContext().setBenchmarkCuDNN(true); // fixed input shapes: let cuDNN pick the fastest kernels
+      model.to(new org.bytedeco.pytorch.Device("cuda"), false);
+    }
     LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
-    List<PhaseConfig> phases = List.of(
-        new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head"),
-        new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom));
+    Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
     writeConfig(loaded, classes);
     try (PointerScope scope = new PointerScope();
-        FolderData train = split(trainSplit, ordered, classes, config, report);
-        FolderData valid = split(validSplit, ordered, classes, config, report);
-        FolderData test = split(testSplit, ordered, classes, config, report)) {
+        FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
+        FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
+        FolderData test = FolderSplits.split(testSplit, ordered, classes, config, report, data)) {
       System.out.printf("data: %s, %d classes; train %d, valid %d, test %d images%n", data, classes.size(),
           train.size(), valid.size(), test.size());
-      FineTuner tuner = new FineTuner(model, phases,
-          new FineTuner.Options(batchSize, seed, !noFeatureCache, out, ProgressPrinter.console()));
-      List<EpochRecord> history = tuner.run(train, valid);
-      Evaluator.Result result = Evaluator.evaluate(model, test, batchSize);
+      FineTuner.Options options = new FineTuner.Options(batchSize, seed, !noFeatureCache, out, ProgressPrinter.console())
+          .withEarlyStopping(earlyStoppingPatience == null ? null
+              : new EarlyStopping(earlyStoppingPatience, earlyStoppingMinDelta, restoreBest))
+          .withAmp(amp);
+      List<EpochRecord> history = new FineTuner(model, phases, options).run(train, valid);
+      Evaluator.Result result = Evaluator.evaluate(model, test, batchSize, amp);
       ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(imageSize), classes);
       writeMetrics(result, classes, report);
       Charts.curves(history, "xfer train: " + data.getFileName(), out.resolve("curves.png"));
@@ -143,36 +193,11 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Decodes every image once up front (in parallel) so a bad file is reported with its path before
-   * any training starts, and the splits hold only usable images (the example indices of every epoch,
-   * and of the feature cache, then refer to the same list). Under --on-bad-image=fail the first bad
-   * file stops the run.
-   */
-  private List<Sample> decodable(List<Sample> samples, DataReport report) {
-    ImageDecoder decoder = new ImageDecoder(false);
-    boolean fail = onBadImage.equalsIgnoreCase("fail");
-    java.util.Set<Sample> bad = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    java.util.concurrent.ConcurrentLinkedQueue<BadImageException> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    samples.parallelStream().forEach(s -> {
-      try (PointerScope scope = new PointerScope()) {
-        decoder.decode(s.path());
-      } catch (BadImageException e) {
-        bad.add(s);
-        failures.add(e);
-        report.addBad(e);
-      }
-    });
-    if (fail && !failures.isEmpty()) {
-      throw new IllegalArgumentException("--on-bad-image=fail: " + failures.peek().getMessage());
-    }
-    return samples.stream().filter(s -> !bad.contains(s)).toList();
-  }
-
-  private FolderData split(String spec, List<Sample> ordered, List<String> classes, LoaderConfig config, DataReport report) {
-    List<Sample> samples = Split.parse(spec).select(ordered, ExampleOrder.tfds(), false);
-    if (samples.isEmpty()) throw new IllegalArgumentException("split " + spec + ": no images in " + data);
-    return new FolderData(classes, samples, config, report);
+  /** The recipe's phase with the optional choices from the command line. */
+  private PhaseConfig phase(PhaseConfig base) {
+    PhaseConfig p = base.withSchedule(PhaseConfig.Schedule.parse(schedule)).withLabelSmoothing(labelSmoothing)
+        .withBackboneLrMultiplier(backboneLrMult);
+    return PhaseConfig.OptimizerKind.parse(optimizer) == PhaseConfig.OptimizerKind.ADAMW ? p.withAdamW(weightDecay) : p;
   }
 
   private void prepareRunDir() throws java.io.IOException {
@@ -204,7 +229,18 @@ final class TrainCommand implements Callable<Integer> {
     c.put("head", Map.of("epochs", headEpochs, "lr", headLr, "decay", headDecay, "momentum", momentum));
     c.put("finetune", Map.of("epochs", finetuneEpochs, "lr", finetuneLr, "decay", finetuneDecay, "momentum", momentum,
         "unfreeze_from", unfreezeFrom));
-    c.put("feature_cache", !noFeatureCache);
+    c.put("feature_cache", !noFeatureCache && !randomFlip && !randomResizedCrop);
+    c.put("optimizer", optimizer);
+    if (optimizer.equalsIgnoreCase("adamw")) c.put("weight_decay", weightDecay);
+    c.put("schedule", schedule);
+    c.put("label_smoothing", labelSmoothing);
+    c.put("backbone_lr_multiplier", backboneLrMult);
+    if (earlyStoppingPatience != null) {
+      c.put("early_stopping", Map.of("patience", earlyStoppingPatience, "min_delta", earlyStoppingMinDelta, "restore_best", restoreBest));
+    }
+    c.put("augmentation", Map.of("random_flip", randomFlip, "random_resized_crop", randomResizedCrop));
+    c.put("amp", amp);
+    c.put("device", device);
     Files.writeString(out.resolve("config.json"), Json.object(c) + "\n");
   }
 

@@ -21,13 +21,19 @@ public final class Evaluator {
 
   /** Runs the whole model over {@code data} in natural order. */
   public static Result evaluate(Xception model, TrainingData data, int batchSize) {
+    return evaluate(model, data, batchSize, false);
+  }
+
+  /** As {@link #evaluate(Xception, TrainingData, int)}, the backbone under bf16 autocast when {@code amp}. */
+  public static Result evaluate(Xception model, TrainingData data, int batchSize, boolean amp) {
     boolean wasTraining = model.is_training();
     model.eval();
     try {
       Accumulator acc = new Accumulator(data.classNames().size());
       for (LabeledBatch b : data.inOrder(batchSize)) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-          acc.add(model.forward(b.inputs()), b.labels());
+          Tensor inputs = ModelDevice.to(b.inputs(), model);
+          acc.add(MixedPrecision.toFloat(MixedPrecision.run(amp, model, () -> model.forward(inputs))), b.labels());
         }
       }
       return acc.result();
@@ -59,6 +65,7 @@ public final class Evaluator {
     }
 
     void add(Tensor logits, Tensor labels) {
+      labels = labels.is_cuda() == logits.is_cuda() ? labels : labels.to(logits.device(), labels.scalar_type());
       Tensor sampleLoss = torch.nll_loss(torch.log_softmax(logits, 1), labels, new TensorOptional(), 0, -100);
       lossSum += sampleLoss.sum().item_double();
       long n = labels.size(0);
@@ -66,8 +73,10 @@ public final class Evaluator {
       Tensor predicted = logits.argmax(new LongOptional(1), false);
       long[] p = new long[(int) n];
       long[] y = new long[(int) n];
-      new org.bytedeco.javacpp.LongPointer(predicted.contiguous().data_ptr()).capacity(n).get(p);
-      new org.bytedeco.javacpp.LongPointer(labels.contiguous().data_ptr()).capacity(n).get(y);
+      Tensor predictedCpu = predicted.cpu().contiguous();
+      Tensor labelsCpu = labels.cpu().contiguous();
+      new org.bytedeco.javacpp.LongPointer(predictedCpu.data_ptr()).capacity(n).get(p);
+      new org.bytedeco.javacpp.LongPointer(labelsCpu.data_ptr()).capacity(n).get(y);
       for (int i = 0; i < n; i++) metrics.add((int) y[i], (int) p[i]);
     }
 

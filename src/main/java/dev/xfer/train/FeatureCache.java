@@ -26,14 +26,21 @@ public final class FeatureCache {
 
   /** Runs {@code model}'s backbone in inference mode over {@code batches}, pooling with the native head kernel. */
   public static FeatureCache build(Xception model, Iterable<LabeledBatch> batches) {
+    return build(model, batches, false);
+  }
+
+  /** As {@link #build(Xception, Iterable)}, the backbone under bf16 autocast when {@code amp}. */
+  public static FeatureCache build(Xception model, Iterable<LabeledBatch> batches, boolean amp) {
     boolean wasTraining = model.is_training();
     model.eval();
     List<Tensor> pooled = new ArrayList<>();
     List<Tensor> labels = new ArrayList<>();
     try (NoGradGuard g = new NoGradGuard()) {
       for (LabeledBatch b : batches) {
-        pooled.add(HeadKernel.pool(model.forwardFeatures(b.inputs()).contiguous()));
-        labels.add(b.labels().clone()); // the batch may be released after this step
+        Tensor inputs = ModelDevice.to(b.inputs(), model);
+        Tensor features = MixedPrecision.run(amp, model, () -> model.forwardFeatures(inputs));
+        pooled.add(HeadKernel.pool(MixedPrecision.toFloat(features).contiguous()));
+        labels.add(ModelDevice.to(b.labels(), model).clone()); // the batch may be released after this step
       }
     } finally {
       model.train(wasTraining);
@@ -61,6 +68,7 @@ public final class FeatureCache {
   public List<LabeledBatch> batches(long[] order, int batchSize) {
     List<LabeledBatch> out = new ArrayList<>();
     Tensor index = dev.xfer.kernels.Tensors.ofLongs(order);
+    if (features.is_cuda()) index = index.to(features.device(), index.scalar_type());
     for (int start = 0; start < order.length; start += batchSize) {
       Tensor idx = index.narrow(0, start, Math.min(batchSize, order.length - start));
       out.add(new LabeledBatch(features.index_select(0, idx).contiguous(), labels.index_select(0, idx).contiguous()));

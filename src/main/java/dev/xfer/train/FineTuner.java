@@ -3,6 +3,7 @@ package dev.xfer.train;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.JsonReader;
+import dev.xfer.model.io.TensorData;
 import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,21 +15,40 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
- * The mission's recipe: phases of Keras-style SGD over a progressively unfrozen Xception, validation
- * after every epoch, a checkpoint and history.json written after every epoch, and resume from them.
+ * The mission's recipe: phases of training over a progressively unfrozen Xception, validation after
+ * every epoch, a checkpoint and history.json written after every epoch, and resume from them.
  *
- * <p>A phase that trains only the head with feature caching on runs the backbone once per image and
- * trains on pooled features with the native head kernel (same result, see FeatureCacheTest).
+ * <p>A phase that trains only the head with feature caching on (and no augmentation) runs the
+ * backbone once per image and trains on pooled features (same result, see FeatureCacheTest).
  */
 public final class FineTuner {
-  /** How a run behaves beyond the phases themselves. */
-  public record Options(int batchSize, long seed, boolean featureCache, Path runDir, ProgressPrinter progress) {
+  /**
+   * How a run behaves beyond the phases themselves.
+   *
+   * @param earlyStopping early stopping on validation loss, per phase (null: off)
+   * @param amp bf16 autocast for backbone passes (the caller checks the CPU supports it)
+   */
+  public record Options(int batchSize, long seed, boolean featureCache, Path runDir, ProgressPrinter progress,
+      EarlyStopping earlyStopping, boolean amp) {
     public Options {
       if (batchSize < 1) throw new IllegalArgumentException("batch size: expected >= 1, found " + batchSize);
+    }
+
+    /** Without early stopping, in float32. */
+    public Options(int batchSize, long seed, boolean featureCache, Path runDir, ProgressPrinter progress) {
+      this(batchSize, seed, featureCache, runDir, progress, null, false);
+    }
+
+    public Options withEarlyStopping(EarlyStopping e) {
+      return new Options(batchSize, seed, featureCache, runDir, progress, e, amp);
+    }
+
+    public Options withAmp(boolean on) {
+      return new Options(batchSize, seed, featureCache, runDir, progress, earlyStopping, on);
     }
   }
 
@@ -49,20 +69,23 @@ public final class FineTuner {
     Checkpoint resume = options.runDir() == null ? null : Checkpoint.read(options.runDir());
     if (resume != null) {
       StateDict.load(model, resume.model(), Checkpoint.FILE_NAME);
-      history.addAll(readHistory());
-      options.progress().phaseStart(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done",
-          resume.phaseIndex() + 1, resume.epochsDone()));
+      history.addAll(resume.historyJson().isEmpty() ? readHistory() : parseHistory(resume.historyJson()));
+      options.progress().phaseStart(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done%s",
+          resume.phaseIndex() + 1, resume.epochsDone(), resume.stopping().stopped() ? " (stopped early)" : ""));
     }
-    int epochOffset = 0; // epochs of earlier phases, so every epoch of the run has its own shuffle
-    for (int pi = 0; pi < phases.size(); pi++) {
-      PhaseConfig phase = phases.get(pi);
-      int firstEpoch = 0;
-      if (resume != null && pi < resume.phaseIndex()) firstEpoch = phase.epochs();
-      if (resume != null && pi == resume.phaseIndex()) firstEpoch = resume.epochsDone();
-      if (firstEpoch < phase.epochs()) {
-        runPhase(pi, phase, firstEpoch, epochOffset, train, valid, resume != null && pi == resume.phaseIndex() ? resume : null);
+    try (InterruptGuard guard = options.runDir() == null ? null : new InterruptGuard(options.runDir(), System.err)) {
+      int epochOffset = 0; // epochs of earlier phases, so every epoch of the run has its own shuffle
+      for (int pi = 0; pi < phases.size(); pi++) {
+        PhaseConfig phase = phases.get(pi);
+        boolean resumesHere = resume != null && pi == resume.phaseIndex();
+        int firstEpoch = 0;
+        if (resume != null && pi < resume.phaseIndex()) firstEpoch = phase.epochs();
+        if (resumesHere) firstEpoch = resume.stopping().stopped() ? phase.epochs() : resume.epochsDone();
+        if (firstEpoch < phase.epochs()) {
+          runPhase(pi, phase, firstEpoch, epochOffset, train, valid, resumesHere ? resume : null, guard);
+        }
+        epochOffset += phase.epochs();
       }
-      epochOffset += phase.epochs();
     }
     return List.copyOf(history);
   }
@@ -72,35 +95,31 @@ public final class FineTuner {
   }
 
   private void runPhase(int phaseIndex, PhaseConfig phase, int firstEpoch, int epochOffset, TrainingData train,
-      TrainingData valid, Checkpoint resume) throws IOException {
+      TrainingData valid, Checkpoint resume, InterruptGuard guard) throws IOException {
     Freezer freezer = new Freezer(model, Freezer.stagesBefore(model, phase.firstTrainableStage()));
-    List<Tensor> trainable = new ArrayList<>();
-    StateDict.tensorsOf(model).forEach((n, t) -> { if (t.requires_grad()) trainable.add(t); });
-    KerasSgd sgd = new KerasSgd(trainable, phase.momentum(), phase.nesterov(),
-        LearningRateSchedule.kerasDecay(phase.learningRate(), phase.decay()));
-    if (resume != null) resume.restoreOptimizer(sgd);
-    long[] counts = Freezer.parameterCounts(model);
-    boolean cached = phase.headOnly() && options.featureCache();
-    options.progress().phaseStart(String.format(Locale.ROOT,
-        "phase %s: %,d trainable / %,d non-trainable parameters; BatchNorm of frozen stages in inference mode"
-            + " (statistics fixed), trainable BatchNorm momentum %s; SGD lr %s decay %s momentum %s%s",
-        phase.name(), counts[0], counts[1], model.config().numerics().bnMomentum(), phase.learningRate(),
-        phase.decay(), phase.momentum(), cached ? "; feature cache on (backbone runs once per image)" : ""));
+    Map<String, Tensor> trainable = new LinkedHashMap<>();
+    StateDict.tensorsOf(model).forEach((n, t) -> { if (t.requires_grad()) trainable.put(n, t); });
+    int steps = (train.size() + options.batchSize() - 1) / options.batchSize();
+    Optimizer optimizer = phase.newOptimizer(trainable, steps);
+    if (resume != null) resume.restoreOptimizer(optimizer);
+    EarlyStopping stopping = options.earlyStopping();
+    EarlyStopping.State stopState = resume != null ? resume.stopping() : EarlyStopping.State.START;
+    Map<String, TensorData> best = resume != null ? resume.bestModel() : Map.of();
+    boolean cached = phase.headOnly() && options.featureCache() && !train.augmented();
+    announce(phase, cached);
 
     FeatureCache trainCache = null;
     FeatureCache validCache = null;
     HeadTrainer headTrainer = null;
     if (cached) {
-      trainCache = FeatureCache.build(model, train.inOrder(options.batchSize()));
-      validCache = FeatureCache.build(model, valid.inOrder(options.batchSize()));
-      Map<String, Tensor> t = StateDict.tensorsOf(model);
-      headTrainer = new HeadTrainer(t.get("fc.weight"), t.get("fc.bias"), sgd);
+      trainCache = FeatureCache.build(model, train.inOrder(options.batchSize()), options.amp());
+      validCache = FeatureCache.build(model, valid.inOrder(options.batchSize()), options.amp());
+      headTrainer = new HeadTrainer(trainable.get("fc.weight"), trainable.get("fc.bias"), optimizer, phase.labelSmoothing());
     }
     for (int epoch = firstEpoch; epoch < phase.epochs(); epoch++) {
       options.progress().epochStart(phase.name(), epoch + 1, phase.epochs());
       long start = System.nanoTime();
       long[] order = train.order(epochOffset + epoch);
-      int steps = (order.length + options.batchSize() - 1) / options.batchSize();
       Iterable<LabeledBatch> batches = cached ? trainCache.batches(order, options.batchSize())
           : train.epochBatches(epochOffset + epoch, options.batchSize());
       double lossSum = 0;
@@ -108,8 +127,8 @@ public final class FineTuner {
       long seen = 0;
       int step = 0;
       for (LabeledBatch b : batches) {
-        double lr = sgd.currentLearningRate();
-        HeadTrainer.StepResult r = cached ? headTrainer.step(b) : fullStep(freezer, sgd, b);
+        double lr = optimizer.currentLearningRate();
+        HeadTrainer.StepResult r = cached ? headTrainer.step(b) : fullStep(freezer, optimizer, phase, b);
         if (!Double.isFinite(r.loss())) {
           throw new TrainingDivergedException(phase.name(), epoch + 1, step + 1, lr, r.loss());
         }
@@ -121,31 +140,69 @@ public final class FineTuner {
       double seconds = (System.nanoTime() - start) / 1e9;
       Evaluator.Result val = cached
           ? Evaluator.evaluateHead(fc("weight"), fc("bias"), validCache, options.batchSize())
-          : Evaluator.evaluate(model, valid, options.batchSize());
+          : Evaluator.evaluate(model, valid, options.batchSize(), options.amp());
       EpochRecord record = new EpochRecord(phase.name(), epoch + 1, lossSum / seen, (double) correct / seen,
-          val.loss(), val.accuracy(), sgd.currentLearningRate(), seconds, seen / seconds);
+          val.loss(), val.accuracy(), optimizer.currentLearningRate(), seconds, seen / seconds);
       history.add(record);
       options.progress().epochEnd(record, steps);
-      if (options.runDir() != null) {
-        writeHistory();
-        Checkpoint.capture(phaseIndex, epoch + 1, options.seed(), model, sgd).write(options.runDir());
+
+      boolean lastEpoch = epoch + 1 == phase.epochs();
+      if (stopping != null) {
+        stopState = stopping.observe(stopState, epoch + 1, val.loss());
+        if (stopping.restoreBest() && EarlyStopping.improvedAt(stopState, epoch + 1)) best = StateDict.export(model);
+        if (stopState.stopped()) {
+          options.progress().phaseStart(String.format(Locale.ROOT,
+              "early stopping: val_loss has not improved for %d epoch(s); best epoch %d (val_loss %.4f)",
+              stopState.epochsWithoutImprovement(), stopState.bestEpoch(), stopState.best()));
+        }
+        if ((stopState.stopped() || lastEpoch) && stopping.restoreBest() && stopState.bestEpoch() != epoch + 1 && !best.isEmpty()) {
+          StateDict.load(model, best, "best epoch");
+          options.progress().phaseStart(String.format(Locale.ROOT, "restored the weights of %s epoch %d (val_loss %.4f)",
+              phase.name(), stopState.bestEpoch(), stopState.best()));
+        }
       }
+      boolean phaseEnds = lastEpoch || stopState.stopped();
+      if (options.runDir() != null) {
+        Checkpoint checkpoint = Checkpoint.capture(phaseIndex, epoch + 1, options.seed(), model, optimizer, stopState,
+            phaseEnds || stopping == null || !stopping.restoreBest() ? Map.of() : best, historyJson());
+        String done = String.format(Locale.ROOT, "phase %s epoch %d", phase.name(), epoch + 1);
+        guard.write(() -> {
+          writeHistory();
+          checkpoint.write(options.runDir());
+        }, done);
+      }
+      if (stopState.stopped()) break;
     }
   }
 
-  private HeadTrainer.StepResult fullStep(Freezer freezer, KerasSgd sgd, LabeledBatch b) {
+  private void announce(PhaseConfig phase, boolean cached) {
+    long[] counts = Freezer.parameterCounts(model);
+    options.progress().phaseStart(String.format(Locale.ROOT,
+        "phase %s: %,d trainable / %,d non-trainable parameters; BatchNorm of frozen stages in inference mode"
+            + " (statistics fixed), trainable BatchNorm momentum %s; %s%s%s",
+        phase.name(), counts[0], counts[1], model.config().numerics().bnMomentum(), phase.describeOptimizer(),
+        cached ? "; feature cache on (backbone runs once per image)" : "", options.amp() ? "; bf16 autocast" : ""));
+    if (phase.headOnly() && options.featureCache() && !cached) {
+      options.progress().phaseStart("note: feature cache off for this phase: augmentation changes every image each epoch,"
+          + " so the frozen backbone runs every step");
+    }
+  }
+
+  private HeadTrainer.StepResult fullStep(Freezer freezer, Optimizer optimizer, PhaseConfig phase, LabeledBatch b) {
     try (PointerScope scope = new PointerScope()) {
       freezer.trainMode();
-      sgd.zeroGrad();
-      Tensor logits = model.forward(b.inputs());
-      Tensor loss = torch.nll_loss(torch.log_softmax(logits, 1), b.labels());
+      optimizer.zeroGrad();
+      Tensor inputs = ModelDevice.to(b.inputs(), model);
+      Tensor labels = ModelDevice.to(b.labels(), model);
+      Tensor logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), model, () -> model.forward(inputs)));
+      Tensor loss = Losses.crossEntropy(logits, labels, phase.labelSmoothing());
       double value = loss.item_double();
-      long correct = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(b.labels()).sum().item_long();
+      long correct = logits.argmax(new LongOptional(1), false).eq(labels).sum().item_long();
       if (Double.isFinite(value)) {
         loss.backward();
-        sgd.step();
+        optimizer.step();
       }
-      return new HeadTrainer.StepResult(value, correct, b.labels().size(0));
+      return new HeadTrainer.StepResult(value, correct, labels.size(0));
     }
   }
 
@@ -153,21 +210,29 @@ public final class FineTuner {
     return StateDict.tensorsOf(model).get("fc." + which).detach();
   }
 
-  private void writeHistory() throws IOException {
+  private String historyJson() {
     List<Object> rows = new ArrayList<>();
     for (EpochRecord r : history) rows.add(r.toMap());
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("epochs", rows);
+    return Json.object(doc);
+  }
+
+  private void writeHistory() throws IOException {
     Path target = options.runDir().resolve("history.json");
     Path tmp = options.runDir().resolve("history.json.tmp");
-    Files.writeString(tmp, Json.object(doc) + "\n");
+    Files.writeString(tmp, historyJson() + "\n");
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private List<EpochRecord> readHistory() throws IOException {
     Path file = options.runDir().resolve("history.json");
     if (!Files.isRegularFile(file)) return List.of();
-    Map<?, ?> doc = (Map<?, ?>) JsonReader.parse(Files.readString(file));
+    return parseHistory(Files.readString(file));
+  }
+
+  private static List<EpochRecord> parseHistory(String json) {
+    Map<?, ?> doc = (Map<?, ?>) JsonReader.parse(json);
     List<EpochRecord> out = new ArrayList<>();
     for (Object o : (List<?>) doc.get("epochs")) out.add(EpochRecord.fromMap((Map<?, ?>) o));
     return out;

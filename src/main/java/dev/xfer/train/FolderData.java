@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.data.Augmentation;
 import dev.xfer.data.Batch;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.Epoch;
@@ -12,7 +13,8 @@ import java.util.NoSuchElementException;
 
 /**
  * A split of an image folder as {@link TrainingData}: a shuffling, prefetching {@link Loader} for
- * training epochs and a non-shuffling one for evaluation and feature caching. Each batch is released
+ * training epochs (augmenting, when the config says so) and a non-shuffling, non-augmenting one for
+ * evaluation and feature caching. Each batch is released
  * when the next one is requested (or when iteration ends).
  */
 public final class FolderData implements TrainingData, AutoCloseable {
@@ -23,7 +25,7 @@ public final class FolderData implements TrainingData, AutoCloseable {
   public FolderData(List<String> classNames, List<Sample> samples, LoaderConfig config, DataReport report) {
     this.classNames = List.copyOf(classNames);
     this.shuffled = new Loader(samples, config, report);
-    this.ordered = new Loader(samples, config.withShuffleBuffer(0), report);
+    this.ordered = new Loader(samples, config.withShuffleBuffer(0).withAugmentation(Augmentation.NONE), report);
   }
 
   @Override
@@ -42,6 +44,12 @@ public final class FolderData implements TrainingData, AutoCloseable {
     long[] out = new long[o.length];
     for (int i = 0; i < o.length; i++) out[i] = o[i];
     return out;
+  }
+
+  /** True when the training loader augments images (evaluation order never does). */
+  @Override
+  public boolean augmented() {
+    return shuffled.config().augmentation().enabled();
   }
 
   @Override

@@ -14,9 +14,11 @@ import org.bytedeco.pytorch.global.torch;
  * <p>LibTorch's SGD keeps {@code buf = m * buf + g; p -= lr * buf}, which applies the current
  * learning rate to the whole history; with Keras' per-step decay the two drift apart, so xfer
  * implements Keras' update itself. Velocities start at zero; the step counter drives the schedule.
+ * A parameter with learning-rate scale s uses {@code s * lr_t}.
  */
-public final class KerasSgd {
+public final class KerasSgd implements Optimizer {
   private final List<Tensor> params;
+  private final double[] lrScales;
   private final List<Tensor> velocities = new ArrayList<>();
   private final double momentum;
   private final boolean nesterov;
@@ -24,49 +26,47 @@ public final class KerasSgd {
   private long iterations;
 
   public KerasSgd(List<Tensor> params, double momentum, boolean nesterov, LearningRateSchedule schedule) {
+    this(params, null, momentum, nesterov, schedule);
+  }
+
+  /** {@code lrScales}: one learning-rate factor per parameter (null: all 1). */
+  public KerasSgd(List<Tensor> params, double[] lrScales, double momentum, boolean nesterov, LearningRateSchedule schedule) {
     if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum: expected in [0, 1), found " + momentum);
     this.params = List.copyOf(params);
+    this.lrScales = Optimizer.scales(lrScales, this.params.size());
     this.momentum = momentum;
     this.nesterov = nesterov;
     this.schedule = schedule;
     for (Tensor p : this.params) velocities.add(torch.zeros_like(p).detach());
   }
 
-  /** The learning rate the next {@link #step()} will use. */
+  @Override
   public double currentLearningRate() {
     return schedule.at(iterations);
   }
 
-  /** Optimizer steps taken so far in this phase (Keras' {@code iterations}). */
+  @Override
   public long iterations() {
     return iterations;
   }
 
-  /** Applies one update from the parameters' {@code grad()}; parameters without a gradient are left alone. */
-  public void step() {
-    List<Tensor> grads = new ArrayList<>();
-    for (Tensor p : params) grads.add(p.grad());
-    stepWith(grads);
+  @Override
+  public List<Tensor> parameters() {
+    return params;
   }
 
-  /**
-   * Applies one update with explicitly computed gradients, one per parameter in order (a null or
-   * undefined entry skips that parameter); used when a native kernel computes the gradients.
-   */
+  @Override
   public void stepWith(List<Tensor> grads) {
-    if (grads.size() != params.size()) {
-      throw new IllegalArgumentException("gradients: expected " + params.size() + " (one per parameter), found " + grads.size());
-    }
+    Optimizer.requireOnePerParameter(grads, params.size());
     double lr = schedule.at(iterations);
     Scalar m = new Scalar(momentum);
-    Scalar negLr = new Scalar(-lr);
     try (NoGradGuard g = new NoGradGuard()) {
       for (int i = 0; i < params.size(); i++) {
         Tensor p = params.get(i);
         Tensor grad = grads.get(i);
-        if (grad == null || grad.isNull() || !grad.defined()) continue;
+        if (!Optimizer.present(grad)) continue;
         Tensor v = velocities.get(i);
-        Tensor scaledGrad = grad.mul(negLr); // -lr_t * g, rounded once as TF does
+        Tensor scaledGrad = grad.mul(new Scalar(-lr * lrScales[i])); // -lr_t * g, rounded once as TF does
         v.mul_(m).add_(scaledGrad);
         if (nesterov) {
           p.add_(v.mul(m).add(scaledGrad));
@@ -78,20 +78,22 @@ public final class KerasSgd {
     iterations++;
   }
 
-  /** Clears the parameters' gradients (sets them to zero). */
-  public void zeroGrad() {
-    for (Tensor p : params) {
-      Tensor grad = p.grad();
-      if (grad != null && !grad.isNull() && grad.defined()) grad.zero_();
-    }
-  }
-
   /** Velocity tensors, in parameter order (for checkpoints). */
   public List<Tensor> velocities() {
     return velocities;
   }
 
-  /** Restores the step counter from a checkpoint. */
+  @Override
+  public List<Tensor> state() {
+    return velocities;
+  }
+
+  @Override
+  public String kind() {
+    return "sgd";
+  }
+
+  @Override
   public void setIterations(long value) {
     if (value < 0) throw new IllegalArgumentException("iterations: expected >= 0, found " + value);
     iterations = value;

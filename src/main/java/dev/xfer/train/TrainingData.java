@@ -20,6 +20,14 @@ public interface TrainingData {
   /** Preprocessed images (N, 3, S, S) and labels (N) of the given examples, in that order. */
   LabeledBatch batch(long[] indices);
 
+  /**
+   * True when training batches are augmented (each epoch sees different pixels), which rules out
+   * caching backbone features.
+   */
+  default boolean augmented() {
+    return false;
+  }
+
   /** The examples in {@code order}, {@code batchSize} at a time (the last batch may be smaller). */
   default Iterable<LabeledBatch> batches(long[] order, int batchSize) {
     List<long[]> chunks = new ArrayList<>();

@@ -1,0 +1,118 @@
+package dev.xfer.cli;
+
+import dev.xfer.data.BadImagePolicy;
+import dev.xfer.data.DataReport;
+import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.ImageFolder;
+import dev.xfer.data.LoaderConfig;
+import dev.xfer.data.Sample;
+import dev.xfer.model.LoadedModel;
+import dev.xfer.model.ModelLoader;
+import dev.xfer.model.Xception;
+import dev.xfer.train.ClassificationMetrics;
+import dev.xfer.train.Evaluator;
+import dev.xfer.train.FolderData;
+import dev.xfer.util.Json;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code xfer evaluate}: loss, accuracy, per-class precision/recall/F1 and the confusion matrix of a model on a split. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Evaluate a trained xfer model file on a split of DIR/<class>/<image>: mean cross-entropy, accuracy, per-class precision / recall / F1 and the confusion matrix (rows: true class). The split is taken from the same tfds order and bad-image filtering as xfer train, so the default is the test split train held out.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "An xfer model file with a classifier (xfer train writes RUN_DIR/model.safetensors).")
+  Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Image folder, one sub-folder per class (the model's classes).")
+  Path data;
+
+  @Option(names = "--split", defaultValue = "train[:10%]", paramLabel = "SPEC", description = "tfds split spec, e.g. train[:10%%] or train (default: ${DEFAULT-VALUE}, xfer train's test split).")
+  String split;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--on-bad-image", defaultValue = "skip", paramLabel = "skip|fail", description = "Unreadable images: skip (reported) or fail (default: ${DEFAULT-VALUE}).")
+  String onBadImage;
+
+  @Option(names = "--json", description = "Print one JSON object instead of tables.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
+    BadImagePolicy policy = BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT));
+    try (PointerScope scope = new PointerScope()) {
+      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
+      Xception net = loaded.build(model.getFileName().toString());
+      if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
+      DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
+      ImageFolder folder = ImageFolder.scan(data, report);
+      List<String> classes = folder.classes();
+      if (!loaded.classNames().isEmpty() && !loaded.classNames().equals(classes)) {
+        throw new IllegalArgumentException("--data: " + data + " has classes " + classes + ", the model was trained on "
+            + loaded.classNames());
+      }
+      List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
+          policy == BadImagePolicy.FAIL);
+      int size = loaded.preprocessing().imageSize();
+      LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(0)
+          .withNormalization(loaded.preprocessing().normalization()).withOnBadImage(policy);
+      Evaluator.Result r;
+      try (FolderData examples = FolderSplits.split(split, ordered, classes, config, report, data)) {
+        r = Evaluator.evaluate(net, examples, batchSize);
+      }
+      if (json) {
+        System.out.println(Json.object(document(r, classes)));
+      } else {
+        printTables(r, classes);
+      }
+    }
+    return 0;
+  }
+
+  private Map<String, Object> document(Evaluator.Result r, List<String> classes) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", model.toString());
+    m.put("data", data.toString());
+    m.put("split", split);
+    m.put("images", r.metrics().count());
+    m.put("loss", r.loss());
+    m.put("accuracy", r.accuracy());
+    m.put("classes", classes);
+    m.put("per_class", r.metrics().perClass(classes));
+    m.put("confusion_matrix", r.metrics().confusionRows());
+    return m;
+  }
+
+  private void printTables(Evaluator.Result r, List<String> classes) {
+    ClassificationMetrics m = r.metrics();
+    System.out.printf(Locale.ROOT, "%s on %s %s: %d images, loss %.4f, accuracy %.4f%n%n", model.getFileName(), data,
+        split, m.count(), r.loss(), r.accuracy());
+    int width = 5 + classes.stream().mapToInt(String::length).max().orElse(5);
+    System.out.printf(Locale.ROOT, "%-" + width + "s  precision  recall     f1  support%n", "class");
+    long[][] confusion = m.confusion();
+    for (int c = 0; c < classes.size(); c++) {
+      long support = 0;
+      for (long v : confusion[c]) support += v;
+      System.out.printf(Locale.ROOT, "%-" + width + "s  %9.4f  %6.4f  %.4f  %7d%n", classes.get(c), m.precision(c),
+          m.recall(c), m.f1(c), support);
+    }
+    System.out.printf("%nconfusion matrix (rows: true class, columns: predicted)%n");
+    StringBuilder header = new StringBuilder(String.format("%-" + width + "s", ""));
+    for (int c = 0; c < classes.size(); c++) header.append(String.format(" %7s", "[" + c + "]"));
+    System.out.println(header);
+    for (int c = 0; c < classes.size(); c++) {
+      StringBuilder row = new StringBuilder(String.format("%-" + width + "s", "[" + c + "] " + classes.get(c)));
+      for (long v : confusion[c]) row.append(String.format(" %7d", v));
+      System.out.println(row);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.xfer.cli;
+
+import dev.xfer.data.BadImageException;
+import dev.xfer.data.DataReport;
+import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.ImageDecoder;
+import dev.xfer.data.LoaderConfig;
+import dev.xfer.data.Sample;
+import dev.xfer.data.Split;
+import dev.xfer.train.FolderData;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * The splits of an image folder as train and evaluate see them: the tfds order of the decodable
+ * images, then a split spec over that list. Sharing it keeps {@code xfer evaluate}'s test split the
+ * very images {@code xfer train} held out.
+ */
+final class FolderSplits {
+  private FolderSplits() {}
+
+  /**
+   * Decodes every image once up front (in parallel) so a bad file is reported with its path before
+   * any training starts, and the splits hold only usable images (the example indices of every epoch,
+   * and of the feature cache, then refer to the same list). With {@code failOnBad} the first bad
+   * file stops the run.
+   */
+  static List<Sample> decodable(List<Sample> samples, DataReport report, boolean failOnBad) {
+    ImageDecoder decoder = new ImageDecoder(false);
+    Set<Sample> bad = ConcurrentHashMap.newKeySet();
+    ConcurrentLinkedQueue<BadImageException> failures = new ConcurrentLinkedQueue<>();
+    samples.parallelStream().forEach(s -> {
+      try (PointerScope scope = new PointerScope()) {
+        decoder.decode(s.path());
+      } catch (BadImageException e) {
+        bad.add(s);
+        failures.add(e);
+        report.addBad(e);
+      }
+    });
+    if (failOnBad && !failures.isEmpty()) {
+      throw new IllegalArgumentException("--on-bad-image=fail: " + failures.peek().getMessage());
+    }
+    return samples.stream().filter(s -> !bad.contains(s)).toList();
+  }
+
+  /** The images of split {@code spec} of {@code ordered} (tfds order), as training data. */
+  static FolderData split(String spec, List<Sample> ordered, List<String> classes, LoaderConfig config, DataReport report,
+      Path data) {
+    List<Sample> samples = Split.parse(spec).select(ordered, ExampleOrder.tfds(), false);
+    if (samples.isEmpty()) throw new IllegalArgumentException("split " + spec + ": no images in " + data);
+    return new FolderData(classes, samples, config, report);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.xfer.train;
+
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * An optimizer over a fixed list of parameters whose learning rate follows a per-phase schedule
+ * (step counter starting at 0 each phase, as Keras' {@code iterations}). Each parameter may carry a
+ * learning-rate scale (the backbone multiplier); the scheduled rate is the head's.
+ */
+public interface Optimizer {
+  /** The (unscaled) learning rate the next step will use. */
+  double currentLearningRate();
+
+  /** Steps taken so far in this phase. */
+  long iterations();
+
+  /** Restores the step counter from a checkpoint. */
+  void setIterations(long value);
+
+  /** Applies one update from the parameters' {@code grad()}; parameters without a gradient are left alone. */
+  default void step() {
+    List<Tensor> grads = new java.util.ArrayList<>();
+    for (Tensor p : parameters()) grads.add(p.grad());
+    stepWith(grads);
+  }
+
+  /** Applies one update with explicit gradients, one per parameter in order (null or undefined skips it). */
+  void stepWith(List<Tensor> grads);
+
+  /** The parameters, in the order of {@link #stepWith}. */
+  List<Tensor> parameters();
+
+  /** Clears the parameters' gradients (sets them to zero). */
+  default void zeroGrad() {
+    for (Tensor p : parameters()) {
+      Tensor grad = p.grad();
+      if (grad != null && !grad.isNull() && grad.defined()) grad.zero_();
+    }
+  }
+
+  /** Optimizer state tensors in a fixed order (for checkpoints; updated in place on restore). */
+  List<Tensor> state();
+
+  /** A short name stored in checkpoints ("sgd", "adamw"), so a resume cannot mix optimizers. */
+  String kind();
+
+  /** Checks a gradient list against the parameters. */
+  static void requireOnePerParameter(List<Tensor> grads, int params) {
+    if (grads.size() != params) {
+      throw new IllegalArgumentException("gradients: expected " + params + " (one per parameter), found " + grads.size());
+    }
+  }
+
+  /** True when {@code grad} holds a gradient. */
+  static boolean present(Tensor grad) {
+    return grad != null && !grad.isNull() && grad.defined();
+  }
+
+  /** One learning-rate scale per parameter, all 1 (or {@code scales} checked against the count). */
+  static double[] scales(double[] scales, int params) {
+    if (scales == null) {
+      double[] ones = new double[params];
+      java.util.Arrays.fill(ones, 1.0);
+      return ones;
+    }
+    if (scales.length != params) {
+      throw new IllegalArgumentException("learning-rate scales: expected " + params + " (one per parameter), found " + scales.length);
+    }
+    for (double s : scales) {
+      if (!(s >= 0)) throw new IllegalArgumentException("learning-rate scale: expected >= 0, found " + s);
+    }
+    return scales.clone();
+  }
+}
