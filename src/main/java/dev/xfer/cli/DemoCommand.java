@@ -1,0 +1,178 @@
+package dev.xfer.cli;
+
+import dev.xfer.data.LoaderConfig;
+import dev.xfer.demo.ComparisonTable;
+import dev.xfer.demo.DemoData;
+import dev.xfer.demo.DemoSettings;
+import dev.xfer.demo.RunResult;
+import dev.xfer.demo.TransferDemo;
+import dev.xfer.model.LoadedModel;
+import dev.xfer.model.ModelLoader;
+import dev.xfer.report.ComparisonChart;
+import dev.xfer.report.Machine;
+import dev.xfer.train.EpochRecord;
+import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.Json;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code xfer demo}: transfer learning against training from scratch, on the shipped backbone and target set. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Fine-tune the shipped compact backbone (models/xception-fmnist5, pretrained on 5 Fashion-MNIST classes) on the shipped target set (datasets/fmnist-target: the 5 other classes, 50 training images each) with the two-phase recipe, train the same architecture from scratch on the same data with the same epochs and steps, and print a side-by-side table: test accuracy, best validation accuracy, epochs to reach --reach validation accuracy, wall time. Writes RUN_DIR/transfer and RUN_DIR/scratch (history.json, model.safetensors), comparison.json, comparison.txt and comparison.png.")
+final class DemoCommand implements Callable<Integer> {
+  static final String DEFAULT_MODEL = "models/xception-fmnist5/model.safetensors";
+  static final String DEFAULT_DATA = "datasets/fmnist-target";
+
+  @Option(names = "--model", paramLabel = "FILE", description = "Pretrained backbone (default: the shipped " + DEFAULT_MODEL + ").")
+  Path model;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Target set with train/, valid/ and test/ image folders (default: the shipped " + DEFAULT_DATA + ").")
+  Path data;
+
+  @Option(names = "--out", paramLabel = "RUN_DIR", description = "Run directory (default: runs/demo-<date>-<time>; must be empty or absent).")
+  Path out;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the new heads, the scratch weights and the shuffles (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--head-epochs", defaultValue = "4", description = "Transfer phase 1 epochs (default: ${DEFAULT-VALUE}).")
+  int headEpochs;
+
+  @Option(names = "--finetune-epochs", defaultValue = "8", description = "Transfer phase 2 epochs; scratch trains head + finetune epochs (default: ${DEFAULT-VALUE}).")
+  int finetuneEpochs;
+
+  @Option(names = "--scratch-lr", defaultValue = "0.05", description = "Scratch learning rate (default: ${DEFAULT-VALUE}).")
+  double scratchLr;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--reach", defaultValue = "0.8", description = "Validation accuracy whose first epoch the table reports (default: ${DEFAULT-VALUE}).")
+  double reach;
+
+  @Option(names = "--quick", description = "A smoke run: 1 + 1 epochs on 10 training, 10 validation and 20 test images per class.")
+  boolean quick;
+
+  @Option(names = "--verbose", description = "Show the per-step progress bars too.")
+  boolean verbose;
+
+  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
+  Integer threads;
+
+  @Override
+  public Integer call() throws Exception {
+    long start = System.nanoTime();
+    if (threads != null) torch.set_num_threads(threads);
+    Path modelFile = model != null ? model : shipped(DEFAULT_MODEL, "--model");
+    Path dataDir = data != null ? data : shipped(DEFAULT_DATA, "--data");
+    Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    requireEmpty(runDir);
+    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach);
+    DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : DemoData.Limits.ALL;
+    ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
+        : new ProgressPrinter(withoutStepLines(System.out), false);
+
+    LoadedModel backbone = ModelLoader.load(modelFile, ModelLoader.Format.AUTO, null, null);
+    int imageSize = backbone.preprocessing().imageSize();
+    LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed)
+        .withNormalization(backbone.preprocessing().normalization());
+    Files.createDirectories(runDir);
+    try (PointerScope scope = new PointerScope(); DemoData target = DemoData.open(dataDir, limits, config)) {
+      System.out.printf(Locale.ROOT, "xfer demo: backbone %s (Xception width %s, %d middle block(s), pretrained on %s), "
+          + "%d px%ntarget %s: %s; train %d, valid %d, test %d images%nbudget: %d epochs per arm (transfer: %d head + %d "
+          + "fine-tune; scratch: %d, all stages), batch %d, seed %d%n", modelFile, backbone.config().widthMultiplier(),
+          backbone.config().middleBlocks(), backbone.classNames(), imageSize, dataDir, target.classes(), target.train().size(),
+          target.valid().size(), target.test().size(), settings.totalEpochs(), settings.headEpochs(), settings.finetuneEpochs(),
+          settings.totalEpochs(), batchSize, seed);
+      TransferDemo demo = new TransferDemo(backbone, modelFile.getFileName().toString(), settings, progress);
+      RunResult transfer = demo.transfer(target, runDir.resolve("transfer"));
+      RunResult scratch = demo.scratch(target, runDir.resolve("scratch"));
+      ComparisonTable table = new ComparisonTable(List.of(transfer, scratch), reach, target.test().size());
+      writeResults(runDir, table, transfer, scratch, modelFile, dataDir, settings);
+      System.out.println();
+      System.out.print(table.text());
+      System.out.printf(Locale.ROOT, "transfer - scratch, test accuracy: %+.1f points%nwrote %s (comparison.png, "
+          + "comparison.json, transfer/ and scratch/ histories); %.0f s in all%n",
+          100 * (transfer.testAccuracy() - scratch.testAccuracy()), runDir, (System.nanoTime() - start) / 1e9);
+    }
+    return 0;
+  }
+
+  private void writeResults(Path runDir, ComparisonTable table, RunResult transfer, RunResult scratch, Path modelFile,
+      Path dataDir, DemoSettings settings) throws java.io.IOException {
+    Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
+    curves.put("transfer", transfer.history());
+    curves.put("scratch", scratch.history());
+    ComparisonChart.write(curves, reach, "xfer demo: pretrained backbone + two-phase recipe vs the same network from scratch",
+        runDir.resolve("comparison.png"));
+    Map<String, Object> doc = new LinkedHashMap<>(table.json());
+    doc.put("model", modelFile.toString());
+    doc.put("data", dataDir.toString());
+    doc.put("settings", Map.of("head_epochs", settings.headEpochs(), "finetune_epochs", settings.finetuneEpochs(),
+        "scratch_lr", settings.scratchLr(), "batch_size", settings.batchSize(), "seed", settings.seed()));
+    doc.put("machine", Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads");
+    Files.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
+    Files.writeString(runDir.resolve("comparison.txt"), table.text());
+  }
+
+  /**
+   * A shipped file, relative to the xfer checkout this program runs from (the folder above
+   * target/xfer.jar or target/classes), else to the working directory.
+   */
+  static Path shipped(String relative, String option) {
+    Path fromCwd = Path.of(relative);
+    try {
+      Path code = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = code.getParent() == null ? null : code.getParent().getParent();
+      if (root != null && Files.exists(root.resolve(relative))) return root.resolve(relative);
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // not from a file: use the working directory
+    }
+    if (Files.exists(fromCwd)) return fromCwd;
+    throw new IllegalArgumentException(option + ": the shipped " + relative + " was not found next to the program or in "
+        + fromCwd.toAbsolutePath().getParent() + " (run from an xfer checkout, or pass " + option + ")");
+  }
+
+  private static void requireEmpty(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) return;
+    if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--out: " + dir + " is a file, expected a folder");
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isPresent()) throw new IllegalArgumentException("--out: " + dir + " is not empty");
+    }
+  }
+
+  /** Standard output without the per-step progress lines (epoch summaries stay). */
+  private static PrintStream withoutStepLines(PrintStream out) {
+    return new PrintStream(new java.io.OutputStream() {
+      private final StringBuilder line = new StringBuilder();
+
+      @Override
+      public void write(int b) {
+        if (b == '\n') {
+          String s = line.toString();
+          line.setLength(0);
+          if (!s.matches("\\s*\\d+/\\d+ \\[.*ETA.*")) out.println(s);
+        } else {
+          line.append((char) b);
+        }
+      }
+
+      @Override
+      public void flush() {
+        out.flush();
+      }
+    }, true);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.xfer.cli;
+
+import dev.xfer.data.FashionMnist;
+import dev.xfer.data.GrayImages;
+import dev.xfer.data.TargetSetWriter;
+import dev.xfer.kernels.Normalization;
+import dev.xfer.model.ModelFile;
+import dev.xfer.model.Numerics;
+import dev.xfer.model.Preprocessing;
+import dev.xfer.model.Xception;
+import dev.xfer.model.XceptionConfig;
+import dev.xfer.report.Machine;
+import dev.xfer.report.ModelCard;
+import dev.xfer.train.EpochRecord;
+import dev.xfer.train.Evaluator;
+import dev.xfer.train.FineTuner;
+import dev.xfer.train.GrayImageData;
+import dev.xfer.train.PhaseConfig;
+import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.Json;
+import dev.xfer.util.Sha256;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code xfer pretrain}: a compact Xception trained from scratch on Fashion-MNIST source classes. */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+    description = "Train a compact Xception (same code as the full model: --width, --middle-blocks) from scratch on some Fashion-MNIST classes, the images upscaled to --image-size and made RGB through the normal preprocessing path (Keras scaling). Writes OUT/model.safetensors (an xfer model file with its classifier), OUT/history.json and the model card OUT/README.md (data, command, seed, epochs, accuracy, time, machine, sha256). --target-out also writes the other classes as a small PNG image set (train/valid/test) for `xfer demo`.")
+final class PretrainCommand implements Callable<Integer> {
+  static final String DEFAULT_SOURCE = "tshirt,trouser,pullover,dress,coat";
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data", defaultValue = "fashion-mnist:/usr/share/datasets/fashion-mnist", paramLabel = "fashion-mnist:DIR",
+      description = "Folder with Fashion-MNIST's four idx files, .gz or not (default: ${DEFAULT-VALUE}, from apt-get install dataset-fashion-mnist).")
+  String data;
+
+  @Option(names = "--classes", defaultValue = DEFAULT_SOURCE, split = ",", paramLabel = "NAMES",
+      description = "Source classes, from: tshirt, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle-boot (default: ${DEFAULT-VALUE}).")
+  List<String> classes;
+
+  @Option(names = "--per-class", defaultValue = "0", description = "Training images per class, a seeded random subset; 0 = all (default: ${DEFAULT-VALUE}).")
+  int perClass;
+
+  @Option(names = "--valid-per-class", defaultValue = "200", description = "Test images per class used as the per-epoch validation (a seeded subset; the final accuracy uses the whole test file) (default: ${DEFAULT-VALUE}).")
+  int validPerClass;
+
+  @Option(names = "--width", defaultValue = "0.25", description = "Width multiplier of every channel count (default: ${DEFAULT-VALUE}).")
+  double width;
+
+  @Option(names = "--middle-blocks", defaultValue = "1", description = "Middle-flow blocks (Keras: 8; default: ${DEFAULT-VALUE}).")
+  int middleBlocks;
+
+  @Option(names = "--image-size", defaultValue = "71", description = "Input size, >= 71 (default: ${DEFAULT-VALUE}).")
+  int imageSize;
+
+  @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--decay", defaultValue = "0.001", description = "Keras legacy decay per step (default: ${DEFAULT-VALUE}).")
+  double decay;
+
+  @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights, the subset and the shuffles (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model folder, e.g. models/xception-fmnist5 (created; its model.safetensors, history.json and README.md are replaced).")
+  Path out;
+
+  @Option(names = "--target-out", paramLabel = "DIR", description = "Also write the other classes as PNGs: DIR/{train,valid,test}/<class>/ (DIR must be empty or absent).")
+  Path targetOut;
+
+  @Option(names = "--target-counts", defaultValue = "50,50,100", paramLabel = "TRAIN,VALID,TEST",
+      description = "Target images per class: train and valid from the training file, test from the test file (default: ${DEFAULT-VALUE}).")
+  String targetCounts;
+
+  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
+  Integer threads;
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads != null) torch.set_num_threads(threads);
+    Path dir = FashionMnist.parseLocation(data);
+    int[] sourceLabels = FashionMnist.labelsOf(classes);
+    List<String> sourceNames = Arrays.stream(sourceLabels).mapToObj(FashionMnist.CLASSES::get).toList();
+    TargetSetWriter.Counts counts = parseCounts(targetCounts);
+    GrayImages trainFile = FashionMnist.read(dir, FashionMnist.Part.TRAIN);
+    GrayImages testFile = FashionMnist.read(dir, FashionMnist.Part.TEST);
+    Files.createDirectories(out);
+    String command = "./xfer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    if (targetOut != null) writeTargetSet(trainFile, testFile, sourceLabels, counts, command);
+
+    GrayImages train = subset(trainFile.select(sourceLabels), perClass);
+    GrayImages test = testFile.select(sourceLabels);
+    GrayImages valid = subset(test, validPerClass);
+    Normalization norm = Normalization.KERAS_XCEPTION;
+    GrayImageData trainData = new GrayImageData(sourceNames, train, imageSize, norm, seed);
+    GrayImageData testData = new GrayImageData(sourceNames, test, imageSize, norm, seed);
+    GrayImageData validData = new GrayImageData(sourceNames, valid, imageSize, norm, seed);
+    torch.manual_seed(seed);
+    XceptionConfig config = new XceptionConfig(width, middleBlocks, sourceNames.size(), Numerics.KERAS);
+    Xception model = new Xception(config);
+    System.out.printf(Locale.ROOT, "pretrain: Xception width %s, %d middle blocks, %d px; %s; train %d, test %d images%n",
+        width, middleBlocks, imageSize, sourceNames, train.count(), test.count());
+    PhaseConfig phase = new PhaseConfig("pretrain", epochs, lr, decay, momentum, false, "stem");
+    long start = System.nanoTime();
+    List<EpochRecord> history = new FineTuner(model, List.of(phase),
+        new FineTuner.Options(batchSize, seed, false, null, ProgressPrinter.console())).run(trainData, validData);
+    Evaluator.Result result = Evaluator.evaluate(model, testData, batchSize);
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    Path file = out.resolve("model.safetensors");
+    ModelFile.save(file, model, new Preprocessing(imageSize, norm), sourceNames);
+    writeHistory(history);
+    ModelCard card = new ModelCard(out.getFileName().toString(), config, imageSize, sourceNames, train.count(),
+        test.count(), perClass, command, seed, epochs, batchSize, lr, decay, momentum, result.accuracy(), seconds,
+        Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads", file.getFileName().toString(),
+        Files.size(file), Sha256.hex(file), targetOut == null ? null : relative(targetOut), counts);
+    Files.writeString(out.resolve("README.md"), card.markdown());
+    System.out.printf(Locale.ROOT, "source test accuracy %.4f (%d images), %.0f s; wrote %s (%,d bytes, sha256 %s) and %s%n",
+        result.accuracy(), test.count(), seconds, file, Files.size(file), Sha256.hex(file), out.resolve("README.md"));
+    return 0;
+  }
+
+  /** A seeded random choice of {@code perClass} images of every class, in file order; all when perClass <= 0. */
+  private GrayImages subset(GrayImages all, int perClass) {
+    if (perClass <= 0) return all;
+    int k = classes.size();
+    List<Integer> keep = new ArrayList<>();
+    for (int label = 0; label < k; label++) {
+      List<Integer> idx = new ArrayList<>(all.indicesOf(label));
+      java.util.Collections.shuffle(idx, new java.util.Random(seed * 31 + label));
+      if (idx.size() < perClass) throw new IllegalArgumentException(perClass + " images per class: class " + classes.get(label) + " has " + idx.size());
+      keep.addAll(idx.subList(0, perClass));
+    }
+    java.util.Collections.sort(keep);
+    int plane = all.rows() * all.cols();
+    byte[] px = new byte[keep.size() * plane];
+    int[] y = new int[keep.size()];
+    for (int i = 0; i < keep.size(); i++) {
+      System.arraycopy(all.pixels(), keep.get(i) * plane, px, i * plane, plane);
+      y[i] = all.labels()[keep.get(i)];
+    }
+    return new GrayImages(all.rows(), all.cols(), px, y);
+  }
+
+  private void writeTargetSet(GrayImages trainFile, GrayImages testFile, int[] sourceLabels,
+      TargetSetWriter.Counts counts, String command) throws java.io.IOException {
+    List<Integer> target = new ArrayList<>();
+    for (int l = 0; l < FashionMnist.CLASSES.size(); l++) {
+      final int label = l;
+      if (Arrays.stream(sourceLabels).noneMatch(s -> s == label)) target.add(l);
+    }
+    int[] labels = target.stream().mapToInt(Integer::intValue).toArray();
+    List<String> names = target.stream().map(FashionMnist.CLASSES::get).toList();
+    int n = TargetSetWriter.write(targetOut, trainFile, "train", testFile, "t10k", labels, names, counts, seed);
+    Files.writeString(targetOut.resolve("README.md"), TargetSetWriter.provenance(names, counts, seed, command));
+    System.out.printf("target set: %d PNG files for %s in %s%n", n, names, targetOut);
+  }
+
+  private void writeHistory(List<EpochRecord> history) throws java.io.IOException {
+    List<Object> rows = new ArrayList<>();
+    for (EpochRecord r : history) rows.add(r.toMap());
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("epochs", rows);
+    Files.writeString(out.resolve("history.json"), Json.object(doc) + "\n");
+  }
+
+  /** {@code p} as seen from the model folder (for the card's link), or absolute when that is not possible. */
+  private String relative(Path p) {
+    try {
+      return out.toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize()).toString();
+    } catch (IllegalArgumentException e) {
+      return p.toAbsolutePath().toString();
+    }
+  }
+
+  static TargetSetWriter.Counts parseCounts(String text) {
+    String[] p = text.split(",");
+    try {
+      if (p.length != 3) throw new NumberFormatException();
+      return new TargetSetWriter.Counts(Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip()), Integer.parseInt(p[2].strip()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--target-counts " + text + ": expected TRAIN,VALID,TEST (three integers, e.g. 50,50,100)");
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.xfer.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** A one-line description of the machine a number was measured on (CPU model, cores, OS, Java). */
+public final class Machine {
+  private Machine() {}
+
+  public static String describe() {
+    return String.format(Locale.ROOT, "%s, %d logical cores, %s %s, Java %s", cpuModel(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+        System.getProperty("java.version"));
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not readable: fall through
+    }
+    return "unknown CPU";
+  }
+}
