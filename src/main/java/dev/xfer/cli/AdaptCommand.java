@@ -3,6 +3,7 @@ package dev.xfer.cli;
 import dev.xfer.data.FashionMnist;
 import dev.xfer.data.GrayImages;
 import dev.xfer.model.LoadedModel;
+import dev.xfer.model.ModelFile;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.report.Machine;
 import dev.xfer.train.GrayImageData;
@@ -61,6 +62,9 @@ final class AdaptCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE.md", description = "Also write the results table (markdown) here.")
   Path report;
 
+  @Option(names = "--out", paramLabel = "MODEL", description = "Write the first seed's adapted model (after AdaBN and, with K labels, the fine-tuning) as an xfer model file. With --shift none this recalibrates a model's BatchNorm statistics on its own domain.")
+  Path out;
+
   @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
   Integer threads;
 
@@ -100,6 +104,10 @@ final class AdaptCommand implements Callable<Integer> {
           labelled == null ? null : new GrayImageData(names, labelled, size, norm, seed));
       DomainAdaptation.Result r = DomainAdaptation.run(weights, data, fineTune, 50);
       results.add(r);
+      if (out != null && seed == seeds.get(0)) {
+        ModelFile.save(out, r.adapted(), weights.preprocessing(), names);
+        System.out.println("wrote " + out);
+      }
       String row = String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.4f | %.4f | %s |%n", seed, r.sourceBefore(), r.targetBefore(),
           r.targetAdaBn(), r.sourceAdaBn(), Double.isNaN(r.fineTuned()) ? "-" : String.format(Locale.ROOT, "%.4f", r.fineTuned()));
       System.out.print(row);

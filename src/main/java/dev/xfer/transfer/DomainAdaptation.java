@@ -15,8 +15,9 @@ public final class DomainAdaptation {
   /** The data of one run: test sets of both domains, unlabelled target images, labelled target images (or null). */
   public record Data(TrainingData sourceTest, TrainingData targetTest, TrainingData targetUnlabelled, TrainingData targetLabelled) {}
 
-  /** Accuracies; {@code fineTuned} is NaN without labelled target images. */
-  public record Result(double sourceBefore, double targetBefore, double targetAdaBn, double sourceAdaBn, double fineTuned) {}
+  /** Accuracies ({@code fineTuned} is NaN without labelled target images) and the adapted model. */
+  public record Result(double sourceBefore, double targetBefore, double targetAdaBn, double sourceAdaBn, double fineTuned,
+      Xception adapted) {}
 
   public static Result run(LoadedModel weights, Data data, SupervisedTraining fineTune, int batchSize) {
     Xception model = weights.build("source model");
@@ -30,6 +31,6 @@ public final class DomainAdaptation {
       fineTune.run(model, data.targetLabelled());
       fineTuned = Predictions.of(model, data.targetTest(), batchSize).accuracy();
     }
-    return new Result(sourceBefore, targetBefore, targetAdaBn, sourceAdaBn, fineTuned);
+    return new Result(sourceBefore, targetBefore, targetAdaBn, sourceAdaBn, fineTuned, model);
   }
 }
