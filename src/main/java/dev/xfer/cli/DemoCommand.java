@@ -8,6 +8,7 @@ import dev.xfer.demo.RunResult;
 import dev.xfer.demo.TransferDemo;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
+import dev.xfer.model.Numerics;
 import dev.xfer.report.ComparisonChart;
 import dev.xfer.report.Machine;
 import dev.xfer.train.EpochRecord;
@@ -47,20 +48,26 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the new heads, the scratch weights and the shuffles (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--head-epochs", defaultValue = "4", description = "Transfer phase 1 epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--head-epochs", defaultValue = "3", description = "Transfer phase 1 epochs (default: ${DEFAULT-VALUE}).")
   int headEpochs;
 
-  @Option(names = "--finetune-epochs", defaultValue = "8", description = "Transfer phase 2 epochs; scratch trains head + finetune epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--finetune-epochs", defaultValue = "5", description = "Transfer phase 2 epochs; scratch trains head + finetune epochs (default: ${DEFAULT-VALUE}).")
   int finetuneEpochs;
 
   @Option(names = "--scratch-lr", defaultValue = "0.05", description = "Scratch learning rate (default: ${DEFAULT-VALUE}).")
   double scratchLr;
+
+  @Option(names = "--bn-momentum", defaultValue = "0.1", description = "BatchNorm momentum of both arms, LibTorch-style (new-batch weight; PyTorch's default 0.1; Keras' 0.99 is 0.01, under which a network trained from scratch for a few dozen steps keeps near-initial moving statistics and scores near chance on validation) (default: ${DEFAULT-VALUE}).")
+  double bnMomentum;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--reach", defaultValue = "0.8", description = "Validation accuracy whose first epoch the table reports (default: ${DEFAULT-VALUE}).")
   double reach;
+
+  @Option(names = "--train-per-class", defaultValue = "0", description = "Use only the first N training images of each class (0: all) (default: ${DEFAULT-VALUE}).")
+  int trainPerClass;
 
   @Option(names = "--quick", description = "A smoke run: 1 + 1 epochs on 10 training, 10 validation and 20 test images per class.")
   boolean quick;
@@ -80,11 +87,12 @@ final class DemoCommand implements Callable<Integer> {
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     requireEmpty(runDir);
     DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach);
-    DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : DemoData.Limits.ALL;
+    DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, 0, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
         : new ProgressPrinter(withoutStepLines(System.out), false);
 
-    LoadedModel backbone = ModelLoader.load(modelFile, ModelLoader.Format.AUTO, null, null);
+    LoadedModel shippedModel = ModelLoader.load(modelFile, ModelLoader.Format.AUTO, null, null);
+    LoadedModel backbone = withBnMomentum(shippedModel, bnMomentum);
     int imageSize = backbone.preprocessing().imageSize();
     LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed)
         .withNormalization(backbone.preprocessing().normalization());
@@ -92,10 +100,10 @@ final class DemoCommand implements Callable<Integer> {
     try (PointerScope scope = new PointerScope(); DemoData target = DemoData.open(dataDir, limits, config)) {
       System.out.printf(Locale.ROOT, "xfer demo: backbone %s (Xception width %s, %d middle block(s), pretrained on %s), "
           + "%d px%ntarget %s: %s; train %d, valid %d, test %d images%nbudget: %d epochs per arm (transfer: %d head + %d "
-          + "fine-tune; scratch: %d, all stages), batch %d, seed %d%n", modelFile, backbone.config().widthMultiplier(),
+          + "fine-tune; scratch: %d, all stages), batch %d, BatchNorm momentum %s, seed %d%n", modelFile, backbone.config().widthMultiplier(),
           backbone.config().middleBlocks(), backbone.classNames(), imageSize, dataDir, target.classes(), target.train().size(),
           target.valid().size(), target.test().size(), settings.totalEpochs(), settings.headEpochs(), settings.finetuneEpochs(),
-          settings.totalEpochs(), batchSize, seed);
+          settings.totalEpochs(), batchSize, bnMomentum, seed);
       TransferDemo demo = new TransferDemo(backbone, modelFile.getFileName().toString(), settings, progress);
       RunResult transfer = demo.transfer(target, runDir.resolve("transfer"));
       RunResult scratch = demo.scratch(target, runDir.resolve("scratch"));
@@ -121,10 +129,18 @@ final class DemoCommand implements Callable<Integer> {
     doc.put("model", modelFile.toString());
     doc.put("data", dataDir.toString());
     doc.put("settings", Map.of("head_epochs", settings.headEpochs(), "finetune_epochs", settings.finetuneEpochs(),
-        "scratch_lr", settings.scratchLr(), "batch_size", settings.batchSize(), "seed", settings.seed()));
+        "scratch_lr", settings.scratchLr(), "batch_size", settings.batchSize(), "seed", settings.seed(),
+        "bn_momentum", bnMomentum));
     doc.put("machine", Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads");
     Files.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
     Files.writeString(runDir.resolve("comparison.txt"), table.text());
+  }
+
+  /** The same weights with another BatchNorm momentum (a training setting; inference does not use it). */
+  private static LoadedModel withBnMomentum(LoadedModel m, double momentum) {
+    Numerics n = m.config().numerics();
+    Numerics changed = new Numerics(n.name(), n.bnEps(), momentum, n.samePooling());
+    return new LoadedModel(m.config().withNumerics(changed), m.preprocessing(), m.classNames(), m.stateDict(), m.format());
   }
 
   /**

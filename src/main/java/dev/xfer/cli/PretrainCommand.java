@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,6 +99,14 @@ final class PretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) torch.set_num_threads(threads);
+    // The training engine holds parameter tensors that live inside dictionaries LibTorch returns;
+    // this scope keeps those alive for the whole run (the garbage collector would free them).
+    try (PointerScope scope = new PointerScope()) {
+      return pretrain();
+    }
+  }
+
+  private int pretrain() throws Exception {
     Path dir = FashionMnist.parseLocation(data);
     int[] sourceLabels = FashionMnist.labelsOf(classes);
     List<String> sourceNames = Arrays.stream(sourceLabels).mapToObj(FashionMnist.CLASSES::get).toList();
@@ -105,7 +114,7 @@ final class PretrainCommand implements Callable<Integer> {
     GrayImages trainFile = FashionMnist.read(dir, FashionMnist.Part.TRAIN);
     GrayImages testFile = FashionMnist.read(dir, FashionMnist.Part.TEST);
     Files.createDirectories(out);
-    String command = "./xfer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command = commandLine();
     if (targetOut != null) writeTargetSet(trainFile, testFile, sourceLabels, counts, command);
 
     GrayImages train = subset(trainFile.select(sourceLabels), perClass);
@@ -182,6 +191,15 @@ final class PretrainCommand implements Callable<Integer> {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("epochs", rows);
     Files.writeString(out.resolve("history.json"), Json.object(doc) + "\n");
+  }
+
+  /** This invocation as a shell command, for the card ("./xfer pretrain ARGS"). */
+  private String commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    if (!args.isEmpty() && args.get(0).equals(spec.name())) args = args.subList(1, args.size());
+    StringBuilder sb = new StringBuilder("./xfer pretrain");
+    for (String a : args) sb.append(' ').append(a.matches("[\\w@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    return sb.toString();
   }
 
   /** {@code p} as seen from the model folder (for the card's link), or absolute when that is not possible. */
