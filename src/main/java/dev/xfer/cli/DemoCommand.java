@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 
 /** {@code xfer demo}: transfer learning against training from scratch, on the shipped backbone and target set. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Fine-tune the shipped compact backbone (models/xception-fmnist5, pretrained on 5 Fashion-MNIST classes) on the shipped target set (datasets/fmnist-target: the 5 other classes, 50 training images each) with the two-phase recipe, train the same architecture from scratch on the same data with the same epochs and steps, and print a side-by-side table: test accuracy, best validation accuracy, epochs to reach --reach validation accuracy, wall time. Writes RUN_DIR/transfer and RUN_DIR/scratch (history.json, model.safetensors), comparison.json, comparison.txt and comparison.png.")
+    description = "Fine-tune the shipped compact backbone (models/xception-fmnist5, pretrained on 5 Fashion-MNIST classes) on the shipped target set (datasets/fmnist-target: the 5 other classes; by default 20 of the 50 training images per class) with the two-phase recipe, train the same architecture from scratch on the same data with the same epochs and steps, and print a side-by-side table: test accuracy, best validation accuracy, epochs to reach --reach validation accuracy, wall time. Writes RUN_DIR/transfer and RUN_DIR/scratch (history.json, model.safetensors), comparison.json, comparison.txt and comparison.png.")
 final class DemoCommand implements Callable<Integer> {
   static final String DEFAULT_MODEL = "models/xception-fmnist5/model.safetensors";
   static final String DEFAULT_DATA = "datasets/fmnist-target";
@@ -48,10 +48,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the new heads, the scratch weights and the shuffles (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--head-epochs", defaultValue = "3", description = "Transfer phase 1 epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--head-epochs", defaultValue = "4", description = "Transfer phase 1 epochs (default: ${DEFAULT-VALUE}).")
   int headEpochs;
 
-  @Option(names = "--finetune-epochs", defaultValue = "5", description = "Transfer phase 2 epochs; scratch trains head + finetune epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--finetune-epochs", defaultValue = "10", description = "Transfer phase 2 epochs; scratch trains head + finetune epochs (default: ${DEFAULT-VALUE}).")
   int finetuneEpochs;
 
   @Option(names = "--scratch-lr", defaultValue = "0.05", description = "Scratch learning rate (default: ${DEFAULT-VALUE}).")
@@ -66,8 +66,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--reach", defaultValue = "0.8", description = "Validation accuracy whose first epoch the table reports (default: ${DEFAULT-VALUE}).")
   double reach;
 
-  @Option(names = "--train-per-class", defaultValue = "0", description = "Use only the first N training images of each class (0: all) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--train-per-class", defaultValue = "20", description = "Use the first N of the 50 shipped training images of each class (0: all): few labels, where pretraining matters (default: ${DEFAULT-VALUE}).")
   int trainPerClass;
+
+  @Option(names = "--valid-per-class", defaultValue = "20", description = "Use the first N validation images of each class (0: all 50) (default: ${DEFAULT-VALUE}).")
+  int validPerClass;
 
   @Option(names = "--quick", description = "A smoke run: 1 + 1 epochs on 10 training, 10 validation and 20 test images per class.")
   boolean quick;
@@ -87,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     requireEmpty(runDir);
     DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach);
-    DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, 0, 0);
+    DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
         : new ProgressPrinter(withoutStepLines(System.out), false);
 
