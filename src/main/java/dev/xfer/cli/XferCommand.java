@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
       "Transfer learning for image models on LibTorch: Keras-exact Xception, fused native kernels.",
       ""
     },
-    subcommands = {DemoCommand.class, InfoCommand.class, PretrainCommand.class, VerifyDataCommand.class, PreprocessCommand.class, TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, EmbedCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, InfoCommand.class, PretrainCommand.class, PretrainDaeCommand.class, AdaptCommand.class, DriftCommand.class, VerifyDataCommand.class, PreprocessCommand.class, TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, EmbedCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
       "Run 'xfer help COMMAND' or 'xfer COMMAND --help' for a command's options.",

@@ -1,0 +1,76 @@
+package dev.xfer.transfer;
+
+import dev.xfer.train.LabeledBatch;
+import dev.xfer.train.TrainingData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Pretrains a {@link DenoisingAutoencoder}: each batch is corrupted, encoded and decoded, and the mean
+ * squared error against the clean image (resized to 32x32) is minimised with Adam. Labels are ignored.
+ *
+ * @param epochs passes over the images
+ * @param batchSize images per step
+ * @param learningRate Adam's step size
+ * @param corruption how inputs are corrupted
+ */
+public record DaePretraining(int epochs, int batchSize, double learningRate, Corruption corruption) {
+  public DaePretraining {
+    if (epochs < 1) throw new IllegalArgumentException("--epochs: expected >= 1, found " + epochs);
+    if (batchSize < 2) throw new IllegalArgumentException("--batch-size: expected >= 2, found " + batchSize);
+    if (!(learningRate > 0)) throw new IllegalArgumentException("--lr: expected > 0, found " + learningRate);
+  }
+
+  /** Trains {@code dae} on the images of {@code data}; returns the mean reconstruction loss of each epoch. */
+  public List<Double> run(DenoisingAutoencoder dae, TrainingData data, IntConsumer epochDone) {
+    Adam adam = new Adam(dae.parameters(), new AdamOptions(learningRate));
+    List<Double> losses = new ArrayList<>();
+    dae.train(true);
+    try {
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        double sum = 0;
+        long seen = 0;
+        for (LabeledBatch b : data.epochBatches(epoch, batchSize)) {
+          try (PointerScope scope = new PointerScope()) {
+            adam.zero_grad();
+            Tensor clean = b.inputs();
+            Tensor loss = torch.mse_loss(dae.forward(corruption.apply(clean)), DenoisingAutoencoder.target(clean));
+            loss.backward();
+            adam.step();
+            long n = clean.size(0);
+            sum += loss.item_double() * n;
+            seen += n;
+          }
+        }
+        double mean = sum / seen;
+        if (!Double.isFinite(mean)) throw new IllegalStateException("DAE pretraining diverged in epoch " + (epoch + 1) + ": loss " + mean);
+        losses.add(mean);
+        epochDone.accept(epoch);
+      }
+    } finally {
+      dae.eval();
+    }
+    return losses;
+  }
+
+  /** Mean reconstruction loss of {@code dae} on {@code data} with this corruption, in inference mode, no training. */
+  public double evaluate(DenoisingAutoencoder dae, TrainingData data) {
+    dae.eval();
+    double sum = 0;
+    long seen = 0;
+    for (LabeledBatch b : data.inOrder(batchSize)) {
+      try (PointerScope scope = new PointerScope(); org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+        Tensor clean = b.inputs();
+        sum += torch.mse_loss(dae.forward(corruption.apply(clean)), DenoisingAutoencoder.target(clean)).item_double() * clean.size(0);
+        seen += clean.size(0);
+      }
+    }
+    return sum / seen;
+  }
+}
