@@ -26,7 +26,10 @@ public final class StateDict {
 
   private StateDict() {}
 
-  /** The module's float tensors by name, parameters first, then buffers (no copies). */
+  /**
+   * The module's float tensors by name, parameters first, then buffers: handles sharing the module's
+   * storage (writes reach the module), not copies, valid for as long as the Java objects are reachable.
+   */
   public static Map<String, Tensor> tensorsOf(Module module) {
     Map<String, Tensor> out = new LinkedHashMap<>();
     addAll(out, module.named_parameters());
@@ -95,8 +98,20 @@ public final class StateDict {
   private static void addAll(Map<String, Tensor> out, StringTensorDict dict) {
     for (long i = 0; i < dict.size(); i++) {
       String name = dict.get(i).key().getString();
-      if (!name.endsWith(COUNTER)) out.put(name, dict.get(i).value());
+      if (!name.endsWith(COUNTER)) out.put(name, ownHandle(dict.get(i).value()));
     }
+  }
+
+  /**
+   * A handle of its own on {@code inDict}'s tensor (same storage, same autograd state). The dictionary
+   * LibTorch returns owns the tensors its items point at, so a handle taken straight from it dangles
+   * once the dictionary is collected (seen: a crash in an optimizer step 25 minutes into a run). The
+   * copy survives any PointerScope open now and is freed with the Java object.
+   */
+  private static Tensor ownHandle(Tensor inDict) {
+    Tensor own = new Tensor(inDict);
+    own.retainReference();
+    return own;
   }
 
   private static String abbreviate(TreeSet<String> names) {

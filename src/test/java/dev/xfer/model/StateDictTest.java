@@ -8,9 +8,29 @@ import dev.xfer.model.io.TensorData;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
 class StateDictTest {
+  @Test
+  void tensorHandlesOutliveTheScopeAndDictionaryTheyCameFrom() {
+    Xception model = new Xception(new XceptionConfig(0.25, 0, 2, Numerics.KERAS));
+    Map<String, Tensor> handles;
+    try (PointerScope scope = new PointerScope()) {
+      handles = StateDict.tensorsOf(model); // LibTorch's dictionaries are freed with this scope
+    }
+    for (int i = 0; i < 3; i++) System.gc();
+    Tensor weight = handles.get("fc.weight");
+    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+      weight.fill_(new Scalar(0.5));
+      Tensor inModule = model.named_parameters().get("fc.weight");
+      assertEquals(0.5 * inModule.numel(), inModule.sum().item_double(), 1e-9, "a write through the handle reaches the module");
+      assertTrue(weight.requires_grad(), "the handle shares autograd state");
+    }
+  }
+
   @Test
   void reportsMissingExtraAndMisShapedTensorsByName() {
     try (PointerScope scope = new PointerScope()) {
