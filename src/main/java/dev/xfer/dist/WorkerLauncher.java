@@ -1,0 +1,106 @@
+package dev.xfer.dist;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts N local worker JVMs (same java binary and classpath) with torchrun-style environment variables, waits for
+ * all of them, and ends the whole job as soon as one fails or the deadline passes: the others are killed and a
+ * {@link DistributedException} names the failing rank.
+ */
+public final class WorkerLauncher {
+  private final int worldSize;
+  private final int masterPort;
+  private final long timeoutMs;
+  private final Path logDirectory;
+
+  public WorkerLauncher(int worldSize, int masterPort, long timeoutMs, Path logDirectory) {
+    if (worldSize < 1) {
+      throw new IllegalArgumentException("--nproc must be at least 1, got " + worldSize);
+    }
+    this.worldSize = worldSize;
+    this.masterPort = masterPort;
+    this.timeoutMs = timeoutMs;
+    this.logDirectory = logDirectory;
+  }
+
+  /** Runs {@code mainClass args} in every rank; returns normally only if all ranks exit 0. */
+  public void run(String mainClass, List<String> args) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> workers = new ArrayList<>();
+    try {
+      for (int rank = 0; rank < worldSize; rank++) {
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+            mainClass));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("RANK", Integer.toString(rank));
+        pb.environment().put("LOCAL_RANK", Integer.toString(rank));
+        pb.environment().put("WORLD_SIZE", Integer.toString(worldSize));
+        pb.environment().put("MASTER_ADDR", "127.0.0.1");
+        pb.environment().put("MASTER_PORT", Integer.toString(masterPort));
+        File log = logDirectory.resolve("rank" + rank + ".log").toFile();
+        pb.redirectErrorStream(true).redirectOutput(log);
+        workers.add(pb.start());
+      }
+      waitForAll(workers);
+    } finally {
+      for (Process p : workers) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private void waitForAll(List<Process> workers) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    boolean[] done = new boolean[workers.size()];
+    int remaining = workers.size();
+    while (remaining > 0) {
+      for (int rank = 0; rank < workers.size(); rank++) {
+        Process p = workers.get(rank);
+        if (!done[rank] && !p.isAlive()) {
+          if (p.exitValue() != 0) {
+            Thread.sleep(300); // let near-simultaneous failures show, so the report lists them all
+            throw new DistributedException(failures(workers) + "; job stopped (logs in " + logDirectory + ")");
+          }
+          done[rank] = true;
+          remaining--;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        StringBuilder running = new StringBuilder();
+        for (int rank = 0; rank < done.length; rank++) {
+          if (!done[rank]) {
+            running.append(running.length() == 0 ? "" : ", ").append(rank);
+          }
+        }
+        throw new DistributedException("ranks " + running + " still running after " + timeoutMs
+            + " ms; job stopped");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static String failures(List<Process> workers) {
+    StringBuilder sb = new StringBuilder();
+    for (int rank = 0; rank < workers.size(); rank++) {
+      Process p = workers.get(rank);
+      if (!p.isAlive() && p.exitValue() != 0) {
+        sb.append(sb.length() == 0 ? "" : ", ").append("worker rank ").append(rank)
+            .append(" exited with status ").append(p.exitValue());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A TCP port that was free on loopback a moment ago. */
+  public static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
