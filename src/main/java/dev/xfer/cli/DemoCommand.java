@@ -12,6 +12,7 @@ import dev.xfer.model.Numerics;
 import dev.xfer.report.ComparisonChart;
 import dev.xfer.report.Machine;
 import dev.xfer.train.EpochRecord;
+import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.Json;
 import java.io.PrintStream;
@@ -78,6 +79,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show the per-step progress bars too.")
   boolean verbose;
 
+  @Option(names = "--amp", description = "bf16 autocast in both arms, float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
+  boolean amp;
+
   @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
   Integer threads;
 
@@ -89,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
     Path dataDir = data != null ? data : shipped(DEFAULT_DATA, "--data");
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     requireEmpty(runDir);
-    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach);
+    if (amp) MixedPrecision.requireCpuSupport();
+    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach, amp);
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
         : new ProgressPrinter(withoutStepLines(System.out), false);

@@ -9,9 +9,10 @@ package dev.xfer.demo;
  * {@code scratchLr} with decay 0.001.
  *
  * @param reachAccuracy the validation accuracy whose first epoch the table reports
+ * @param amp bf16 autocast for both arms (float32 master weights)
  */
 public record DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr, int batchSize, long seed,
-    double reachAccuracy) {
+    double reachAccuracy, boolean amp) {
   public DemoSettings {
     if (headEpochs < 0 || finetuneEpochs < 0 || headEpochs + finetuneEpochs < 1) {
       throw new IllegalArgumentException("epochs: expected head >= 0, finetune >= 0 and at least one in total, found "
@@ -20,6 +21,11 @@ public record DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr,
     if (!(reachAccuracy > 0 && reachAccuracy <= 1)) {
       throw new IllegalArgumentException("--reach: expected an accuracy in (0, 1], found " + reachAccuracy);
     }
+  }
+
+  /** Float32 settings. */
+  public DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr, int batchSize, long seed, double reachAccuracy) {
+    this(headEpochs, finetuneEpochs, scratchLr, batchSize, seed, reachAccuracy, false);
   }
 
   /** Epochs of each arm. */

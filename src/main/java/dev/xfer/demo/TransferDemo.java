@@ -59,8 +59,9 @@ public final class TransferDemo {
     Files.createDirectories(runDir);
     progress.phaseStart("== " + name + " ==");
     List<EpochRecord> history = new FineTuner(model, phases,
-        new FineTuner.Options(settings.batchSize(), settings.seed(), true, runDir, progress)).run(data.train(), data.valid());
-    Evaluator.Result test = Evaluator.evaluate(model, data.test(), settings.batchSize());
+        new FineTuner.Options(settings.batchSize(), settings.seed(), true, runDir, progress).withAmp(settings.amp()))
+        .run(data.train(), data.valid());
+    Evaluator.Result test = Evaluator.evaluate(model, data.test(), settings.batchSize(), settings.amp());
     ModelFile.save(runDir.resolve("model.safetensors"), model, backbone.preprocessing(), data.classes());
     double seconds = (System.nanoTime() - start) / 1e9;
     return new RunResult(name, history, test.accuracy(), test.loss(), seconds);

@@ -6,8 +6,8 @@ import java.util.Random;
 
 /**
  * A generated, learnable image split held in memory, already preprocessed to [-1, 1]: class c is
- * noise plus a bright square at one of four class-specific places. For benchmarks that need training
- * data without a dataset on disk; epoch orders are seeded shuffles.
+ * noise plus a bright square at one of four class-specific places. For benchmarks and tests that need
+ * training data without a dataset on disk; epoch orders are seeded shuffles.
  */
 public final class GeneratedImages implements TrainingData {
   private final int size;

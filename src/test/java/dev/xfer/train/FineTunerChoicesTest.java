@@ -30,8 +30,8 @@ class FineTunerChoicesTest {
   private static final XceptionConfig TINY = new XceptionConfig(0.125, 1, 3, Numerics.KERAS);
   @TempDir Path dir;
   private PointerScope scope;
-  private final TrainingData train = new SyntheticImages(24, 3, 1);
-  private final TrainingData valid = new SyntheticImages(9, 3, 2);
+  private final TrainingData train = new GeneratedImages(24, 71, 3, 1);
+  private final TrainingData valid = new GeneratedImages(9, 71, 3, 2);
 
   @BeforeEach
   void open() {

@@ -44,7 +44,7 @@ class MixedPrecisionTest {
       torch.manual_seed(2);
       Xception model = new Xception(new XceptionConfig(0.125, 1, 3, Numerics.KERAS));
       model.eval();
-      LabeledBatch b = new SyntheticImages(4, 3, 9).batch(new long[] {0, 1, 2, 3});
+      LabeledBatch b = new GeneratedImages(4, 71, 3, 9).batch(new long[] {0, 1, 2, 3});
       float[] exact = Tensors.toFloatArray(model.forwardFeatures(b.inputs()));
       Tensor mixed = MixedPrecision.run(true, () -> model.forwardFeatures(b.inputs()));
       assertEquals(ScalarType.BFloat16, mixed.scalar_type().intern(), "the convolutions ran in bf16");
