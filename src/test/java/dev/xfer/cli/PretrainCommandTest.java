@@ -7,16 +7,12 @@ import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.io.JsonReader;
 import dev.xfer.util.Sha256;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -25,37 +21,11 @@ import picocli.CommandLine;
 class PretrainCommandTest {
   @TempDir Path dir;
 
-  private static void writeIdx(Path file, int[] shape, byte[] data) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * shape.length + data.length);
-    b.put(new byte[] {0, 0, 8, (byte) shape.length});
-    for (int s : shape) b.putInt(s);
-    b.put(data);
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-      out.write(b.array());
-    }
-    Files.write(file, gz.toByteArray());
-  }
-
-  /** {@code perClass} noisy 28x28 images of each of the 10 classes. */
-  private static void writePart(Path dir, String prefix, int perClass, long seed) throws IOException {
-    int n = 10 * perClass;
-    byte[] px = new byte[n * 784];
-    byte[] y = new byte[n];
-    Random rng = new Random(seed);
-    for (int i = 0; i < n; i++) {
-      y[i] = (byte) (i % 10);
-      for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) (rng.nextInt(64) + (p % 28 == 3 * y[i] ? 180 : 0));
-    }
-    writeIdx(dir.resolve(prefix + "-images-idx3-ubyte.gz"), new int[] {n, 28, 28}, px);
-    writeIdx(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), new int[] {n}, y);
-  }
-
   @Test
   void writesALoadableModelItsCardAndTheTargetSet() throws Exception {
     Path fm = Files.createDirectory(dir.resolve("fm"));
-    writePart(fm, "train", 6, 1);
-    writePart(fm, "t10k", 3, 2);
+    TinyFashionMnist.writePart(fm, "train", 6, 1);
+    TinyFashionMnist.writePart(fm, "t10k", 3, 2);
     Path model = dir.resolve("models/tiny");
     Path target = dir.resolve("target");
     String[] args = {"--data", "fashion-mnist:" + fm, "--classes", "tshirt,trouser,pullover,dress,coat", "--epochs", "1",

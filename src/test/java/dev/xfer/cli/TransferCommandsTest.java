@@ -14,12 +14,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +35,8 @@ class TransferCommandsTest {
   @BeforeEach
   void tinyData() throws IOException {
     fm = Files.createDirectory(dir.resolve("fm"));
-    writePart(fm, "train", 4, 1);
-    writePart(fm, "t10k", 6, 2);
+    TinyFashionMnist.writePart(fm, "train", 4, 1);
+    TinyFashionMnist.writePart(fm, "t10k", 6, 2);
     torch.manual_seed(1);
     Xception net = new Xception(new XceptionConfig(0.03, 0, SOURCE.size(), Numerics.KERAS));
     model = dir.resolve("source.safetensors");
@@ -112,31 +109,5 @@ class TransferCommandsTest {
       System.setErr(oldErr);
       oldOut.print(buffer);
     }
-  }
-
-  private static void writeIdx(Path file, int[] shape, byte[] data) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * shape.length + data.length);
-    b.put(new byte[] {0, 0, 8, (byte) shape.length});
-    for (int s : shape) b.putInt(s);
-    b.put(data);
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-      out.write(b.array());
-    }
-    Files.write(file, gz.toByteArray());
-  }
-
-  /** {@code perClass} noisy 28x28 images of each of the 10 classes, a bright column per class. */
-  private static void writePart(Path dir, String prefix, int perClass, long seed) throws IOException {
-    int n = 10 * perClass;
-    byte[] px = new byte[n * 784];
-    byte[] y = new byte[n];
-    Random rng = new Random(seed);
-    for (int i = 0; i < n; i++) {
-      y[i] = (byte) (i % 10);
-      for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) (rng.nextInt(64) + (p % 28 == 3 * y[i] ? 180 : 0));
-    }
-    writeIdx(dir.resolve(prefix + "-images-idx3-ubyte.gz"), new int[] {n, 28, 28}, px);
-    writeIdx(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), new int[] {n}, y);
   }
 }
