@@ -38,7 +38,7 @@ public final class BenchMain {
     for (RunResult r : results) System.out.println(summarize(r));
   }
 
-  /** One line: benchmark, parameters, images/s with its error, GFLOP/s where the FLOPs are known. */
+  /** One line: benchmark, parameters, mean images/s and the iterations' range, GFLOP/s where the FLOPs are known. */
   static String summarize(RunResult run) {
     BenchmarkResult aggregate = run.getAggregatedResult();
     Result<?> primary = aggregate.getPrimaryResult();
@@ -48,14 +48,23 @@ public final class BenchMain {
     StringBuilder keys = new StringBuilder();
     for (String k : params.getParamsKeys()) keys.append(' ').append(k).append('=').append(params.getParam(k));
     double batchesPerSecond = primary.getScore();
-    double error = primary.getScoreError();
+    double low = Double.POSITIVE_INFINITY;
+    double high = Double.NEGATIVE_INFINITY;
+    for (BenchmarkResult fork : run.getBenchmarkResults()) {
+      for (var iteration : fork.getIterationResults()) {
+        low = Math.min(low, iteration.getPrimaryResult().getScore());
+        high = Math.max(high, iteration.getPrimaryResult().getScore());
+      }
+    }
     int batch;
     double flopsPerImage = Double.NaN;
     if (bench.startsWith("SeparableConvBench")) {
       batch = Integer.parseInt(params.getParam("batch"));
       SeparableShape shape = SeparableShape.parse(params.getParam("shape"));
-      flopsPerImage = "fwd".equals(params.getParam("mode")) ? shape.forwardFlopsPerImage()
-          : shape.forwardBackwardFlopsPerImage();
+      String op = params.getParam("op");
+      double forward = "dw".equals(op) ? shape.depthwiseFlopsPerImage()
+          : "pw".equals(op) ? shape.pointwiseFlopsPerImage() : shape.forwardFlopsPerImage();
+      flopsPerImage = "fwd".equals(params.getParam("mode")) ? forward : 3 * forward;
     } else if (bench.startsWith("TrainStepBench")) {
       batch = TrainStepBench.batchOf(params.getParam("net"));
     } else {
@@ -64,7 +73,7 @@ public final class BenchMain {
     double imagesPerSecond = batchesPerSecond * batch;
     String flops = Double.isNaN(flopsPerImage) ? ""
         : String.format(Locale.ROOT, "  %8.2f GFLOP/s", imagesPerSecond * flopsPerImage / 1e9);
-    String err = Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %.2f", error * batch);
-    return String.format(Locale.ROOT, "%-30s%s  %10.2f images/s%s%s", bench, keys, imagesPerSecond, err, flops);
+    String range = low > high ? "" : String.format(Locale.ROOT, " (iterations %.2f to %.2f)", low * batch, high * batch);
+    return String.format(Locale.ROOT, "%-30s%s  %10.2f images/s%s%s", bench, keys, imagesPerSecond, range, flops);
   }
 }

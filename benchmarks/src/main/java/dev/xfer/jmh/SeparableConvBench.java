@@ -3,8 +3,13 @@ package dev.xfer.jmh;
 import dev.xfer.model.SeparableConv2d;
 import dev.xfer.train.MixedPrecision;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Conv2dImpl;
+import org.bytedeco.pytorch.Conv2dOptions;
+import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
@@ -56,11 +61,20 @@ public class SeparableConvBench {
   @Param({"fp32", "bf16"})
   public String precision;
 
+  /**
+   * sep: the whole separable convolution (xfer's SeparableConv2d); dw / pw: its depthwise or pointwise
+   * half alone (plain LibTorch Conv2d with the same options), to see where the time goes; the summary
+   * counts the FLOPs of the half measured.
+   */
+  @Param({"sep"})
+  public String op;
+
   /** LibTorch intra-op threads. */
   @Param({"1"})
   public int threads;
 
-  private SeparableConv2d conv;
+  private Module conv;
+  private UnaryOperator<Tensor> forward;
   private Tensor input;
   private Tensor outputGrad;
   private Tensor outputGradBf16;
@@ -87,14 +101,37 @@ public class SeparableConvBench {
       case "cl" -> MemoryFormat.ChannelsLast;
       default -> throw new IllegalArgumentException("format: expected nchw or cl, found " + format);
     };
-    conv = new SeparableConv2d(s.in(), s.out());
+    switch (op) {
+      case "sep" -> {
+        SeparableConv2d sep = new SeparableConv2d(s.in(), s.out());
+        conv = sep;
+        forward = sep::forward;
+      }
+      case "dw" -> {
+        Conv2dOptions o = new Conv2dOptions(s.in(), s.in(), new LongPointer(3L, 3L));
+        o.padding().put(new LongPointer(1L, 1L));
+        o.groups().put(s.in());
+        o.bias().put(false);
+        Conv2dImpl dw = new Conv2dImpl(o);
+        conv = dw;
+        forward = dw::forward;
+      }
+      case "pw" -> {
+        Conv2dOptions o = new Conv2dOptions(s.in(), s.out(), new LongPointer(1L, 1L));
+        o.bias().put(false);
+        Conv2dImpl pw = new Conv2dImpl(o);
+        conv = pw;
+        forward = pw::forward;
+      }
+      default -> throw new IllegalArgumentException("op: expected sep, dw or pw, found " + op);
+    }
     try (NoGradGuard g = new NoGradGuard()) {
       for (Tensor p : conv.parameters().get()) p.set_data(p.contiguous(memoryFormat));
     }
     input = torch.randn(batch, s.in(), s.size(), s.size()).contiguous(memoryFormat);
     input.requires_grad_(backward);
     if (backward) {
-      Tensor probe = conv.forward(input);
+      Tensor probe = forward.apply(input);
       outputGrad = torch.ones_like(probe).contiguous(memoryFormat); // a fixed incoming gradient
       outputGradBf16 = outputGrad.to(ScalarType.BFloat16); // autocast outputs are bf16
       conv.zero_grad(true);
@@ -104,6 +141,7 @@ public class SeparableConvBench {
   @TearDown(Level.Trial)
   public void tearDown() {
     conv = null;
+    forward = null;
     input = null;
     outputGrad = null;
     outputGradBf16 = null;
@@ -114,14 +152,14 @@ public class SeparableConvBench {
     try (PointerScope scope = new PointerScope()) {
       if (!backward) {
         try (NoGradGuard g = new NoGradGuard()) {
-          Tensor out = MixedPrecision.run(bf16, () -> conv.forward(input));
+          Tensor out = MixedPrecision.run(bf16, () -> forward.apply(input));
           bh.consume(out);
         }
         return;
       }
       conv.zero_grad(true);
       input.mutable_grad().reset(); // the input's gradient slot, set to none like the weights'
-      Tensor out = MixedPrecision.run(bf16, () -> conv.forward(input));
+      Tensor out = MixedPrecision.run(bf16, () -> forward.apply(input));
       out.backward(bf16 ? outputGradBf16 : outputGrad, new BoolOptional(), false, new TensorArrayRefOptional());
       bh.consume(input.grad());
     }

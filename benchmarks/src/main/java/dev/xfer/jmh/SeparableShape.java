@@ -25,8 +25,17 @@ public record SeparableShape(int in, int out, int size) {
 
   /** Forward FLOPs per image: depthwise 2*9*C*H*W plus pointwise 2*Cin*Cout*H*W (multiply and add counted apart). */
   public double forwardFlopsPerImage() {
-    double pixels = (double) size * size;
-    return 2.0 * 9 * in * pixels + 2.0 * in * out * pixels;
+    return depthwiseFlopsPerImage() + pointwiseFlopsPerImage();
+  }
+
+  /** Forward FLOPs per image of the depthwise 3x3 half: 2*9*C*H*W. */
+  public double depthwiseFlopsPerImage() {
+    return 2.0 * 9 * in * size * size;
+  }
+
+  /** Forward FLOPs per image of the pointwise 1x1 half: 2*Cin*Cout*H*W. */
+  public double pointwiseFlopsPerImage() {
+    return 2.0 * in * out * size * size;
   }
 
   /**

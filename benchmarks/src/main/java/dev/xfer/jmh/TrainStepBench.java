@@ -46,7 +46,7 @@ public class TrainStepBench {
   public String part;
 
   /** fp32, or bf16: CPU autocast around the forward pass (xfer train --amp). */
-  @Param({"fp32"})
+  @Param({"fp32", "bf16"})
   public String precision;
 
   @Param({"1"})
