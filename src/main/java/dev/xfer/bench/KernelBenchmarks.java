@@ -21,7 +21,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The native CPU kernels against the LibTorch op chains they replace, from the same inputs.
+ * The native CPU kernels against the LibTorch op chains they replace, from the same inputs, timed
+ * in alternation ({@link Stopwatch#interleavedMedians}).
  *
  * <ul>
  *   <li>preprocess: 32 uint8 HWC images of 500x375 to (32, 3, 224, 224) with Keras scaling; the
@@ -48,10 +49,10 @@ public final class KernelBenchmarks {
     for (int i = 0; i < n; i++) images.add(randomImage(rng, h, w));
     Normalization keras = Normalization.KERAS_XCEPTION;
 
-    double xfer = stopwatch.medianMillis(() -> PreprocessKernel.run(images, size, size, keras));
-    double baseline = stopwatch.medianMillis(() -> libTorchPreprocess(images, size));
+    double[] ms = stopwatch.interleavedMedians(
+        () -> PreprocessKernel.run(images, size, size, keras), () -> libTorchPreprocess(images, size));
     return new BenchResult("preprocess", n + " x " + h + "x" + w + " uint8 -> " + size + "x" + size,
-        xfer, baseline, "stack+permute+float+interpolate+div+sub");
+        ms[0], ms[1], "stack+permute+float+interpolate+div+sub");
   }
 
   public BenchResult head(int n, int c, int s, int k) {
@@ -61,10 +62,10 @@ public final class KernelBenchmarks {
     Tensor bias = uniform(rng, -0.5f, 0.5f, k);
     TensorOptional biasOpt = new TensorOptional(bias);
 
-    double xfer = stopwatch.medianMillis(() -> HeadKernel.forward(x, weight, bias));
-    double baseline = stopwatch.medianMillis(() -> torch.softmax(torch.linear(x.mean(2, 3), weight, biasOpt), 1));
+    double[] ms = stopwatch.interleavedMedians(() -> HeadKernel.forward(x, weight, bias),
+        () -> torch.softmax(torch.linear(x.mean(2, 3), weight, biasOpt), 1));
     return new BenchResult("head forward", "(" + n + ", " + c + ", " + s + ", " + s + ") -> K=" + k,
-        xfer, baseline, "mean+linear+softmax");
+        ms[0], ms[1], "mean+linear+softmax");
   }
 
   private static Tensor libTorchPreprocess(List<Tensor> images, int size) {

@@ -29,6 +29,38 @@ public final class Stopwatch {
     return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
   }
 
+  /**
+   * Median wall times of two actions timed in alternation (a, b, a, b, ...), so that both see the
+   * same machine conditions: on a shared machine, timing one block after the other lets a burst of
+   * other work land on one side only. Returns {median of a, median of b} in milliseconds.
+   */
+  public double[] interleavedMedians(Runnable a, Runnable b) {
+    for (int i = 0; i < warmup; i++) {
+      runScoped(a);
+      runScoped(b);
+    }
+    double[] ta = new double[repeats];
+    double[] tb = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      ta[i] = timeScoped(a);
+      tb[i] = timeScoped(b);
+    }
+    return new double[] {median(ta), median(tb)};
+  }
+
+  private static double timeScoped(Runnable action) {
+    long start = System.nanoTime();
+    runScoped(action);
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private static double median(double[] times) {
+    double[] sorted = times.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
   private static void runScoped(Runnable action) {
     try (PointerScope scope = new PointerScope()) {
       action.run();

@@ -43,20 +43,55 @@ public final class ImageDecoder {
 
   /** Decodes in-memory file contents; {@code file} names them in errors. */
   public Tensor decode(Path file, byte[] bytes) throws BadImageException {
-    try (Mat rgb = decodeMat(file, bytes)) {
-      long h = rgb.rows();
-      long w = rgb.cols();
-      Tensor out = torch.empty(new long[] {h, w, 3}, new TensorOptions(ScalarType.Byte), new MemoryFormatOptional());
-      try (BytePointer dst = new BytePointer(out.data_ptr()); BytePointer src = rgb.data()) {
-        Pointer.memcpy(dst, src, h * w * 3);
-      }
-      return out;
+    ImageFormat format = checkedFormat(file, bytes);
+    if (format == ImageFormat.JPEG && !applyExifOrientation) {
+      JpegHeader header = JpegHeader.read(bytes);
+      if (header.knownSize()) return decodeJpegInPlace(file, bytes, header);
     }
+    try (Mat rgb = decodeMat(file, bytes, format)) {
+      return copyToTensor(rgb);
+    }
+  }
+
+  /**
+   * The frame header gives the size, so OpenCV decodes straight into the tensor's memory: no
+   * intermediate image and no copy. Should OpenCV see another size, it allocates its own image and
+   * that one is copied.
+   */
+  private Tensor decodeJpegInPlace(Path file, byte[] bytes, JpegHeader header) throws BadImageException {
+    Tensor out = torch.empty(new long[] {header.height(), header.width(), 3}, new TensorOptions(ScalarType.Byte),
+        new MemoryFormatOptional());
+    try (BytePointer pixels = new BytePointer(out.data_ptr());
+        Mat target = new Mat(header.height(), header.width(), opencv_core.CV_8UC3, pixels);
+        Mat rgb = imdecode(file, bytes, ImageFormat.JPEG, target)) {
+      if (rgb.data().address() == pixels.address() && rgb.rows() == header.height() && rgb.cols() == header.width()
+          && rgb.type() == opencv_core.CV_8UC3) {
+        return out;
+      }
+      out.close();
+      try (Mat dense = requireRgb8(file, rgb.isContinuous() ? new Mat(rgb) : rgb.clone())) {
+        return copyToTensor(dense);
+      }
+    } catch (BadImageException | RuntimeException e) {
+      out.close();
+      throw e;
+    }
+  }
+
+  private static Tensor copyToTensor(Mat rgb) {
+    long h = rgb.rows();
+    long w = rgb.cols();
+    Tensor out = torch.empty(new long[] {h, w, 3}, new TensorOptions(ScalarType.Byte), new MemoryFormatOptional());
+    try (BytePointer dst = new BytePointer(out.data_ptr()); BytePointer src = rgb.data()) {
+      Pointer.memcpy(dst, src, h * w * 3);
+    }
+    return out;
   }
 
   /** Decodes {@code file} completely (the decode is the judge) and returns its size, without a tensor. */
   public ImageInfo inspect(Path file) throws BadImageException {
-    try (Mat rgb = decodeMat(file, read(file))) {
+    byte[] bytes = read(file);
+    try (Mat rgb = decodeMat(file, bytes, checkedFormat(file, bytes))) {
       return new ImageInfo(rgb.cols(), rgb.rows());
     }
   }
@@ -72,8 +107,8 @@ public final class ImageDecoder {
     return bytes;
   }
 
-  /** An 8-bit, 3-channel RGB Mat; the caller closes it. */
-  private Mat decodeMat(Path file, byte[] bytes) throws BadImageException {
+  /** The recognised format of complete file contents that pass the structural checks. */
+  private static ImageFormat checkedFormat(Path file, byte[] bytes) throws BadImageException {
     if (bytes.length == 0) throw new BadImageException(file, "empty file (0 bytes)");
     ImageFormat format = ImageFormat.sniff(bytes, Math.min(bytes.length, ImageFormat.SNIFF_BYTES));
     if (format == null) {
@@ -82,12 +117,28 @@ public final class ImageDecoder {
     }
     String problem = format.structuralProblem(bytes);
     if (problem != null) throw new BadImageException(file, problem + ", " + bytes.length + " bytes");
+    return format;
+  }
+
+  /** An 8-bit, 3-channel, continuous RGB Mat; the caller closes it. */
+  private Mat decodeMat(Path file, byte[] bytes, ImageFormat format) throws BadImageException {
+    Mat rgb = imdecode(file, bytes, format, null);
+    if (!rgb.isContinuous()) {
+      Mat dense = rgb.clone();
+      rgb.close();
+      rgb = dense;
+    }
+    return requireRgb8(file, rgb);
+  }
+
+  /** OpenCV's decode into {@code target} (or a new image when null); never empty. */
+  private Mat imdecode(Path file, byte[] bytes, ImageFormat format, Mat target) throws BadImageException {
     int flags = opencv_imgcodecs.IMREAD_COLOR_RGB;
     if (!applyExifOrientation) flags |= opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
     Mat rgb;
     try (BytePointer data = new BytePointer(bytes);
         Mat encoded = new Mat(1, bytes.length, opencv_core.CV_8UC1, data)) {
-      rgb = opencv_imgcodecs.imdecode(encoded, flags);
+      rgb = target == null ? opencv_imgcodecs.imdecode(encoded, flags) : opencv_imgcodecs.imdecode(encoded, flags, target);
     } catch (RuntimeException e) {
       throw new BadImageException(file, format + " decoder error: " + firstLine(e.getMessage()));
     }
@@ -96,11 +147,10 @@ public final class ImageDecoder {
       throw new BadImageException(file, "looks like " + format + " but OpenCV cannot decode it "
           + "(corrupt, truncated or an unsupported variant), " + bytes.length + " bytes");
     }
-    if (!rgb.isContinuous()) {
-      Mat dense = rgb.clone();
-      rgb.close();
-      rgb = dense;
-    }
+    return rgb;
+  }
+
+  private static Mat requireRgb8(Path file, Mat rgb) throws BadImageException {
     if (rgb.type() != opencv_core.CV_8UC3) {
       int type = rgb.type();
       rgb.close();

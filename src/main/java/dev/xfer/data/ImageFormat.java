@@ -43,25 +43,11 @@ public enum ImageFormat {
 
   /**
    * Why complete file contents of this format are structurally unusable, or {@code null} when no
-   * problem is seen. Only JPEG is checked: libjpeg "decodes" a truncated JPEG into an image whose
-   * missing rows are grey (it warns on stderr and reports success), so truncation must be detected
-   * here. Rule: an end-of-image marker (FF D9) must follow the last start-of-scan marker (FF DA);
-   * entropy-coded data never contains FF D9, and bytes after the end marker are tolerated.
+   * problem is seen. Only JPEG is checked ({@link JpegHeader#structuralProblem}): libjpeg "decodes" a
+   * truncated JPEG into an image whose missing rows are grey and reports success.
    */
   public String structuralProblem(byte[] bytes) {
-    if (this != JPEG) return null;
-    int lastScan = -1;
-    for (int i = bytes.length - 2; i >= 2; i--) {
-      if (u(bytes, i) == 0xFF && u(bytes, i + 1) == 0xDA) {
-        lastScan = i;
-        break;
-      }
-    }
-    if (lastScan < 0) return "truncated JPEG (no start-of-scan marker: the image data is missing)";
-    for (int i = lastScan + 2; i < bytes.length - 1; i++) {
-      if (u(bytes, i) == 0xFF && u(bytes, i + 1) == 0xD9) return null;
-    }
-    return "truncated JPEG (no end-of-image marker after the last scan)";
+    return this == JPEG ? JpegHeader.read(bytes).structuralProblem(bytes) : null;
   }
 
   /** A short printable description of the first bytes, for "not an image" messages. */

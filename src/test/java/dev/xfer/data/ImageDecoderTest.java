@@ -61,6 +61,53 @@ class ImageDecoderTest {
   }
 
   @Test
+  void jpegDecodedInPlaceMatchesOpenCvsOwnDecode() throws Exception {
+    // colour and gray JPEGs of odd, even and non-square sizes: xfer decodes into the tensor's memory
+    // (size from the frame header); OpenCV's plain imdecode into its own image is the oracle
+    int[][] sizes = {{37, 53, 3}, {64, 48, 3}, {1, 1, 3}, {29, 17, 1}, {300, 401, 3}};
+    for (int[] s : sizes) {
+      int h = s[0], w = s[1], channels = s[2];
+      byte[] px = channels == 3 ? TestImages.smoothRgb(new Random(h * 31 + w), h, w) : TestImages.randomRgb(new Random(w), h, w);
+      Path f = channels == 3
+          ? Files.write(dir.resolve("c" + h + "x" + w + ".jpg"), TestImages.jpegBytes(px, h, w, 90))
+          : TestImages.writeRaw8(dir.resolve("g" + h + "x" + w + ".jpg"), Arrays.copyOf(px, h * w), h, w, 1);
+      byte[] bytes = Files.readAllBytes(f);
+      JpegHeader header = JpegHeader.read(bytes);
+      assertEquals(w, header.width(), f.toString());
+      assertEquals(h, header.height(), f.toString());
+      assertEquals(channels, header.components(), f.toString());
+      assertArrayEquals(TestImages.openCvRgb(bytes), decode(f, h, w), f.toString());
+    }
+  }
+
+  @Test
+  void jpegHeaderFindsScanAfterMetadataAndNamesCorruption() throws Exception {
+    byte[] jpeg = TestImages.jpegBytes(TestImages.solidRgb(8, 8, 1, 2, 3), 8, 8, 90);
+    // an APP1 segment holding a complete embedded JPEG (as EXIF thumbnails do) must be skipped whole
+    byte[] thumb = TestImages.jpegBytes(TestImages.solidRgb(2, 2, 9, 9, 9), 2, 2, 50);
+    byte[] withApp1 = new byte[jpeg.length + thumb.length + 4];
+    withApp1[0] = (byte) 0xFF;
+    withApp1[1] = (byte) 0xD8;
+    withApp1[2] = (byte) 0xFF;
+    withApp1[3] = (byte) 0xE1;
+    withApp1[4] = (byte) ((thumb.length + 2) >> 8);
+    withApp1[5] = (byte) (thumb.length + 2);
+    System.arraycopy(thumb, 0, withApp1, 6, thumb.length);
+    System.arraycopy(jpeg, 2, withApp1, 6 + thumb.length, jpeg.length - 2);
+    JpegHeader plain = JpegHeader.read(jpeg);
+    JpegHeader wrapped = JpegHeader.read(withApp1);
+    assertEquals(plain.firstScan() + thumb.length + 4, wrapped.firstScan());
+    assertEquals(8, wrapped.width());
+    assertEquals(null, wrapped.structuralProblem(withApp1));
+    // cut inside the main image's data: the thumbnail's end marker lies before the scan, so truncated
+    byte[] cut = Arrays.copyOf(withApp1, withApp1.length - 3);
+    assertTrue(JpegHeader.read(cut).structuralProblem(cut).startsWith("truncated JPEG"));
+    byte[] garbage = jpeg.clone();
+    garbage[2] = 0x00; // where the first marker after SOI should be
+    assertTrue(JpegHeader.read(garbage).problem().contains("expected a marker at byte 2"));
+  }
+
+  @Test
   void grayscaleBecomesThreeEqualChannels() throws Exception {
     byte[] grey = new byte[4 * 6];
     for (int i = 0; i < grey.length; i++) grey[i] = (byte) (i * 10);

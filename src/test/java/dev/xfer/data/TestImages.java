@@ -87,6 +87,17 @@ final class TestImages {
     }
   }
 
+  /** OpenCV's own decode of file contents to RGB bytes (the oracle for xfer's decoder). */
+  static byte[] openCvRgb(byte[] file) {
+    try (BytePointer p = new BytePointer(file);
+        Mat encoded = new Mat(1, file.length, opencv_core.CV_8UC1, p);
+        Mat rgb = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR_RGB)) {
+      byte[] out = new byte[(int) (rgb.total() * rgb.channels())];
+      rgb.data().capacity(out.length).get(out);
+      return out;
+    }
+  }
+
   /** A (H, W, 3) uint8 tensor of {@code rgb}. */
   static Tensor tensor(byte[] rgb, int h, int w) {
     try (BytePointer p = new BytePointer(rgb)) {
