@@ -17,11 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * One pass over a {@link Loader}'s samples: an {@code Iterable<Batch>} to iterate once, and an
@@ -187,8 +183,10 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
     long[] labels = new long[n];
     List<Path> files = new ArrayList<>(n);
     List<Future<?>> parts = new ArrayList<>(n);
+    BatchBuffers buffers = loader.batchBuffers();
+    Tensor images = buffers.take(n, 3, s, s);
+    boolean handedOut = false;
     try (PointerScope scope = new PointerScope()) {
-      Tensor images = torch.empty(new long[] {n, 3, s, s}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
       try {
         for (int i = 0; i < n; i++) {
           Loader.Loaded item = items.get(i);
@@ -202,10 +200,11 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         awaitAll(parts); // never free the batch tensor while a thread may still write into it
       }
       Tensor labelTensor = Tensors.ofLongs(labels);
-      images.retainReference();
       labelTensor.retainReference();
-      return new Batch(images, labelTensor, files);
+      handedOut = true;
+      return new Batch(images, labelTensor, files, buffers::giveBack);
     } finally {
+      if (!handedOut) images.close();
       for (Loader.Loaded item : items) item.close();
       items.clear();
     }

@@ -54,6 +54,7 @@ public final class Loader implements AutoCloseable {
   private final DataReport report;
   private final ImageDecoder decoder;
   private final ImageCache cache;
+  private final BatchBuffers batchBuffers;
   private final ExecutorService pool;
   private final ExecutorService batchers;
   private final Map<Integer, BadImageException> bad = new ConcurrentHashMap<>();
@@ -75,6 +76,8 @@ public final class Loader implements AutoCloseable {
     this.report = report;
     this.decoder = new ImageDecoder(config.exifOrientation());
     this.cache = new ImageCache(config.cacheBudgetBytes());
+    // batches that can exist at once: the prefetch queue, the one being assembled, the consumer's
+    this.batchBuffers = new BatchBuffers(config.prefetchBatches() + 3);
     AtomicInteger count = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(config.decodeThreads(), r -> {
       Thread t = new Thread(r, "xfer-decode-" + count.incrementAndGet());
@@ -201,6 +204,11 @@ public final class Loader implements AutoCloseable {
     return pool;
   }
 
+  /** Image tensors of closed batches, reused for new ones. */
+  BatchBuffers batchBuffers() {
+    return batchBuffers;
+  }
+
   /** Runs one assembler per open epoch; sequential epochs reuse the same thread. */
   ExecutorService batchers() {
     return batchers;
@@ -213,6 +221,7 @@ public final class Loader implements AutoCloseable {
     pool.shutdownNow();
     batchers.shutdownNow();
     cache.close();
+    batchBuffers.close();
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -146,6 +147,64 @@ class LoaderTest {
           assertEquals(pixels.keySet(), seen);
         }
       }
+    }
+  }
+
+  @Test
+  void batchMemoryIsReusedOnlyWhenNothingElseHoldsIt() throws Exception {
+    List<Sample> s = samples(new DataReport());
+    try (Loader loader = new Loader(s, config(), new DataReport())) {
+      // a consumer that keeps a view of its first batch beyond close: that memory must never be reused
+      Tensor kept;
+      Set<Long> addresses = new HashSet<>();
+      float[] keptValues;
+      Path keptFile;
+      try (Epoch epoch = loader.epoch(0)) {
+        Iterator<Batch> it = epoch.iterator();
+        Batch first = it.next();
+        kept = first.images().narrow(0, 0, 1);
+        keptValues = Tensors.toFloatArray(kept);
+        keptFile = first.files().get(0);
+        long keptAddress = first.images().data_ptr().address();
+        first.close();
+        while (it.hasNext()) {
+          try (Batch b = it.next()) {
+            assertTrue(b.images().data_ptr().address() != keptAddress, "a batch reused memory a live view points to");
+            addresses.add(b.images().data_ptr().address());
+          }
+        }
+      }
+      assertArrayEquals(expected(keptFile, false), keptValues);
+      for (int e = 1; e < 3; e++) { // the later full batches come from the few kept tensors
+        try (Epoch epoch = loader.epoch(e)) {
+          for (Batch b : epoch) {
+            try (b) {
+              if (b.size() == 4) addresses.add(b.images().data_ptr().address());
+            }
+          }
+        }
+      }
+      assertArrayEquals(keptValues, Tensors.toFloatArray(kept), "the kept view's values survived later epochs");
+      assertTrue(loader.batchBuffers().kept() > 0, "closed batches' tensors are kept for reuse");
+      kept.close();
+      assertTrue(addresses.size() <= loader.config().prefetchBatches() + 3 + 1,
+          "full batches over 3 epochs used " + addresses.size() + " distinct buffers");
+    }
+  }
+
+  @Test
+  void soleOwnerSeesViewsAndSecondHandles() {
+    try (PointerScope scope = new PointerScope()) {
+      Tensor t = Tensors.emptyFloat(TestImages.tensor(new byte[3], 1, 1), 2, 3, 4, 4);
+      assertTrue(BatchBuffers.soleOwner(t));
+      Tensor view = t.narrow(0, 1, 1);
+      assertFalse(BatchBuffers.soleOwner(t), "a view shares the memory");
+      view.close();
+      assertTrue(BatchBuffers.soleOwner(t));
+      Tensor alias = t.detach(); // another tensor over the same storage
+      assertFalse(BatchBuffers.soleOwner(t));
+      alias.close();
+      assertTrue(BatchBuffers.soleOwner(t));
     }
   }
 
