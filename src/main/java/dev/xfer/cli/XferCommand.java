@@ -27,6 +27,7 @@ public final class XferCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    dev.xfer.util.NativeMemorySettings.apply();
     CommandLine cli = new CommandLine(new XferCommand());
     cli.setExecutionExceptionHandler(new ErrorReporter());
     System.exit(cli.execute(args));
