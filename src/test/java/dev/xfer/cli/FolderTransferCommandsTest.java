@@ -89,8 +89,8 @@ class FolderTransferCommandsTest {
     torch.manual_seed(1);
     Xception net = new Xception(new XceptionConfig(0.03, 0, CLASSES.size(), Numerics.KERAS));
     Preprocessing pre = Preprocessing.keras(71);
-    GrayImageData train = new GrayImageData(CLASSES, images(12, 11, false), 71, pre.normalization(), 1);
-    new SupervisedTraining(6, 10, 3e-3).run(net, train);
+    GrayImageData train = new GrayImageData(CLASSES, images(10, 11, false), 71, pre.normalization(), 1);
+    new SupervisedTraining(5, 10, 3e-3).run(net, train);
     // Keras' BN momentum leaves the running statistics near their initial values after a few steps.
     BatchNormAdaptation.reestimate(net, train.inOrder(20));
     double sourceAccuracy = Predictions.of(net, new GrayImageData(CLASSES, images(10, 12, false), 71, pre.normalization(), 1), 50).accuracy();
@@ -100,31 +100,40 @@ class FolderTransferCommandsTest {
   }
 
   @Test
-  void adaptOnAnInvertedFolderReportsTheArmsAnIndependentComputationGives() throws Exception {
+  void adaptOnAnInvertedFolderReportsTheFiguresAnIndependentComputationGives() throws Exception {
     Path target = dir.resolve("inverted");
     writeFolder(target, "inv", 12, 21, true, false);
+    Path source = dir.resolve("source");
+    writeFolder(source, "src", 4, 22, false, false);
     Path report = dir.resolve("adapt.md");
-    Run r = run("adapt", "--model", model.toString(), "--target", target.toString(), "--labels-per-class", "2", "--epochs", "2",
-        "--batch-size", "5", "--seeds", "1,2", "--report", report.toString());
+    Run r = run("adapt", "--model", model.toString(), "--target", target.toString(), "--source", source.toString(), "--labels-per-class", "2",
+        "--epochs", "2", "--batch-size", "5", "--seeds", "1,2", "--report", report.toString());
     assertEquals(0, r.code, r.output);
     String md = Files.readString(report);
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     List<Sample> samples = ClassFolders.read(target, CLASSES, true, new DataReport());
+    GrayImageData sourceTest = inMemory(ClassFolders.read(source, CLASSES, true, new DataReport()), weights);
     for (long seed : new long[] {1, 2}) {
-      Matcher m = Pattern.compile("\\| " + seed + " \\| - \\| ([0-9.]+) \\| ([0-9.]+) \\| - \\| ([0-9.]+) \\|").matcher(md);
-      assertTrue(m.find(), "seed " + seed + ": three target figures, no source figures without --source:\n" + md);
+      String f = "([0-9.]+)";
+      Matcher m = Pattern.compile("\\| " + seed + " \\| " + String.join(" \\| ", f, f, f, f, f) + " \\|").matcher(md);
+      assertTrue(m.find(), "seed " + seed + ": source and target figures:\n" + md);
       // Defaults: half of each class for test (6), K = 2 labelled, the other 4 for AdaBN.
       TargetSplit split = TargetSplit.of(samples, CLASSES, new TargetSplit.Sizes(null, 2, null), 0, seed);
       assertEquals(List.of(30, 10, 20), List.of(split.test().size(), split.labelled().size(), split.unlabelled().size()));
       Xception net = weights.build("oracle");
       GrayImageData test = inMemory(split.test(), weights);
-      assertEquals(Predictions.of(net, test, 50).accuracy(), Double.parseDouble(m.group(1)), 1e-4, "unadapted, seed " + seed);
+      assertEquals(Predictions.of(net, sourceTest, 50).accuracy(), Double.parseDouble(m.group(1)), 1e-4, "source, seed " + seed);
+      assertEquals(Predictions.of(net, test, 50).accuracy(), Double.parseDouble(m.group(2)), 1e-4, "unadapted, seed " + seed);
       BatchNormAdaptation.reestimate(net, inMemory(split.unlabelled(), weights).inOrder(50));
-      assertEquals(Predictions.of(net, test, 50).accuracy(), Double.parseDouble(m.group(2)), 1e-4, "AdaBN, seed " + seed);
-      double fineTuned = Double.parseDouble(m.group(3));
+      assertEquals(Predictions.of(net, test, 50).accuracy(), Double.parseDouble(m.group(3)), 1e-4, "AdaBN, seed " + seed);
+      assertEquals(Predictions.of(net, sourceTest, 50).accuracy(), Double.parseDouble(m.group(4)), 1e-4, "source after AdaBN, seed " + seed);
+      double fineTuned = Double.parseDouble(m.group(5));
       assertTrue(fineTuned >= 0 && fineTuned <= 1, md);
     }
-    assertTrue(md.contains("| mean ± sd | - | "), md);
+    Run noSource = run("adapt", "--model", model.toString(), "--target", target.toString(), "--adapt-per-class", "2", "--report", report.toString());
+    assertEquals(0, noSource.code, noSource.output);
+    assertTrue(Pattern.compile("\\| 1 \\| - \\| [0-9.]+ \\| [0-9.]+ \\| - \\| - \\|").matcher(Files.readString(report)).find(),
+        "without --source and K: only the two target figures:\n" + Files.readString(report));
   }
 
   @Test
