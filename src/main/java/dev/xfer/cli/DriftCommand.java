@@ -1,16 +1,22 @@
 package dev.xfer.cli;
 
+import dev.xfer.data.BadImagePolicy;
+import dev.xfer.data.DataReport;
 import dev.xfer.data.FashionMnist;
 import dev.xfer.data.GrayImages;
+import dev.xfer.data.LoaderConfig;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.report.DriftChart;
 import dev.xfer.report.Machine;
 import dev.xfer.transfer.DriftDetector;
 import dev.xfer.transfer.DriftExperiment;
+import dev.xfer.transfer.FolderStream;
 import dev.xfer.transfer.GraySubsets;
 import dev.xfer.transfer.ImageShift;
 import dev.xfer.transfer.SeedSummary;
+import dev.xfer.transfer.ShiftedStream;
+import dev.xfer.transfer.WindowStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,36 +24,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code xfer drift}: a model over a gradually shifting stream, drift detection and BN adaptation. */
+/** {@code xfer drift}: a model over a stream of windows, drift detection and BN adaptation. */
 @Command(name = "drift", mixinStandardHelpOptions = true,
-    description = "Performance drift: runs a model over a stream of windows of Fashion-MNIST test images whose distribution shifts gradually (--stream KIND:MAX reaches full strength linearly from --shift-start to --shift-end; none = no shift). Per window: accuracy, mean confidence and the unbiased MMD² (Gaussian kernel, median-heuristic bandwidth) of the frozen model's pooled features against a reference of 2 windows of unshifted held-out images. Rule: drift is declared at the second consecutive window whose MMD² exceeds the largest MMD² between random halves of the reference (100 splits). After that, an adapted copy re-estimates its BatchNorm statistics on the previous --adapt-windows windows before each window. Writes OUT/windows.md (table per seed and summary) and OUT/drift.png (first seed).")
+    description = {"Performance drift: runs a model over a stream of windows. Per window: accuracy (when labelled), mean confidence and the unbiased MMD² (Gaussian kernel, median-heuristic bandwidth) of the frozen model's pooled features against a reference of in-distribution images. Rule: drift is declared at the second consecutive window whose MMD² exceeds the largest MMD² between random halves of the reference (100 splits). After that, an adapted copy re-estimates its BatchNorm statistics on the previous --adapt-windows windows before each window. Writes OUT/windows.md (table per seed and summary) and OUT/drift.png (first seed).",
+        "Two kinds of stream:",
+        "  KIND:MAX|none  generated from Fashion-MNIST's test file (--data): --windows windows of --window-size images whose shift reaches full strength linearly from --shift-start to --shift-end; the reference is --reference-windows windows of further unshifted test images.",
+        "  folders:DIR  a folder sequence: DIR's sub-folders in lexical order of their names (e.g. w00, w01, ...) are the windows; each holds class sub-folders named as the model's classes (labelled: accuracy reported) or images directly (unlabelled: accuracy omitted); all windows of one kind. The first --reference-windows windows are the reference, the stream is the windows after them. --windows, --window-size, --shift-start, --shift-end and --data do not apply; seeds only change the reference half-splits. An undecodable image aborts the run."})
 final class DriftCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "xfer model file with a classifier over Fashion-MNIST class names.")
+  private static final String FOLDERS = "folders:";
+  private static final int BATCH = 50;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "xfer model file with a classifier (over Fashion-MNIST class names for a generated stream).")
   Path model;
 
   @Option(names = "--data", defaultValue = "fashion-mnist:/usr/share/datasets/fashion-mnist", paramLabel = "fashion-mnist:DIR",
-      description = "Fashion-MNIST's idx folder; the stream and reference come from its test file (default: ${DEFAULT-VALUE}).")
+      description = "Generated streams: Fashion-MNIST's idx folder; the stream and reference come from its test file (default: ${DEFAULT-VALUE}).")
   String data;
 
-  @Option(names = "--stream", required = true, paramLabel = "KIND:MAX|none",
-      description = "The shift that grows over the stream: rotate:DEGREES, brightness:FRACTION, invert:FRACTION, noise:SIGMA, blur:SIGMA_PX, or none.")
+  @Option(names = "--stream", required = true, paramLabel = "KIND:MAX|none|folders:DIR",
+      description = "A generated shift that grows over the stream (rotate:DEGREES, brightness:FRACTION, invert:FRACTION, noise:SIGMA, blur:SIGMA_PX, or none), or folders:DIR, a folder sequence.")
   String stream;
 
-  @Option(names = "--windows", defaultValue = "20", description = "Windows in the stream (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--windows", defaultValue = "20", description = "Generated streams: windows in the stream (default: ${DEFAULT-VALUE}).")
   int windows;
 
-  @Option(names = "--window-size", defaultValue = "150", description = "Images per window (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window-size", defaultValue = "150", description = "Generated streams: images per window (default: ${DEFAULT-VALUE}).")
   int windowSize;
 
-  @Option(names = "--shift-start", defaultValue = "5", description = "First window with a shift (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--shift-start", defaultValue = "5", description = "Generated streams: first window with a shift (default: ${DEFAULT-VALUE}).")
   int shiftStart;
 
-  @Option(names = "--shift-end", defaultValue = "14", description = "First window at full strength (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--shift-end", defaultValue = "14", description = "Generated streams: first window at full strength (default: ${DEFAULT-VALUE}).")
   int shiftEnd;
+
+  @Option(names = "--reference-windows", defaultValue = "2", description = "Windows of in-distribution images in the reference (folder streams: the first ones) (default: ${DEFAULT-VALUE}).")
+  int referenceWindows;
 
   @Option(names = "--adapt-windows", defaultValue = "2", description = "Recent windows whose images re-estimate BatchNorm (default: ${DEFAULT-VALUE}).")
   int adaptWindows;
@@ -55,7 +71,7 @@ final class DriftCommand implements Callable<Integer> {
   @Option(names = "--last", defaultValue = "5", description = "Windows at the end over which accuracies are compared (default: ${DEFAULT-VALUE}).")
   int last;
 
-  @Option(names = "--seeds", defaultValue = "1", split = ",", description = "Seeds: stream order, reference, noise (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seeds", defaultValue = "1", split = ",", description = "Seeds: stream order, reference, noise, reference half-splits (default: ${DEFAULT-VALUE}).")
   List<Long> seeds;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
@@ -67,8 +83,68 @@ final class DriftCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null) torch.set_num_threads(threads);
-    ImageShift shift = ImageShift.parse(stream);
+    if (referenceWindows < 1) throw new IllegalArgumentException("--reference-windows: expected >= 1, found " + referenceWindows);
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
+    if (weights.classNames().isEmpty()) throw new IllegalArgumentException("--model " + model + ": expected a classifier with class names, found none");
+    boolean folders = stream.startsWith(FOLDERS);
+    String description;
+    LongFunction<WindowStream> streamOf;
+    if (folders) {
+      Path root = Path.of(stream.substring(FOLDERS.length()));
+      LoaderConfig config = LoaderConfig.defaults(weights.preprocessing().imageSize()).withNormalization(weights.preprocessing().normalization())
+          .withBatchSize(BATCH).withOnBadImage(BadImagePolicy.FAIL);
+      FolderStream fs = FolderStream.scan(root, referenceWindows, weights.classNames(), config, new DataReport());
+      description = String.format(Locale.ROOT, "folder sequence %s: %d windows after a reference of %d windows (%d images), %s", root,
+          fs.size(), referenceWindows, fs.referenceImages(), fs.labelled() ? "labelled" : "unlabelled (no accuracy)");
+      streamOf = seed -> fs;
+    } else {
+      ImageShift shift = ImageShift.parse(stream);
+      streamOf = generated(weights, shift);
+      description = String.format(Locale.ROOT, "stream %s: %d windows of %d images; shift from window %d, full strength at window %d;"
+          + " reference %d windows of unshifted images", shift, windows, windowSize, shiftStart, shiftEnd, referenceWindows);
+    }
+    DriftExperiment.Settings settings = new DriftExperiment.Settings(adaptWindows, DriftDetector.Rule.DEFAULT, BATCH);
+    Files.createDirectories(out);
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "# xfer drift: %s, %s%n%nModel %s (%s); %s; AdaBN on the last %d windows after detection.%n",
+        model.getFileName(), stream, model, weights.classNames(), description, adaptWindows));
+    List<Double> frozenLast = new ArrayList<>();
+    List<Double> adaptedLast = new ArrayList<>();
+    List<String> detections = new ArrayList<>();
+    for (long seed : seeds) {
+      WindowStream s = streamOf.apply(seed);
+      DriftExperiment.Result r = DriftExperiment.run(weights, s, settings, seed);
+      md.append(String.format(Locale.ROOT, "%n## seed %d (threshold %.5f)%n%n| window | strength | MMD² | drift | frozen acc | adapted acc | frozen conf | adapted conf |%n|---|---|---|---|---|---|---|---|%n",
+          seed, r.threshold()));
+      for (DriftExperiment.Window w : r.windows()) {
+        String row = String.format(Locale.ROOT, "| %s | %s | %.5f | %s | %s | %s%s | %.3f | %.3f |%n", w.name(), figure(w.strength(), "%.2f"),
+            w.statistic(), w.driftDeclared() ? "yes" : "", figure(w.frozenAccuracy(), "%.4f"), figure(w.adaptedAccuracy(), "%.4f"),
+            w.adapted() ? "" : " (= frozen)", w.frozenConfidence(), w.adaptedConfidence());
+        md.append(row);
+        System.out.printf("seed %d %s", seed, row);
+      }
+      frozenLast.add(r.lastAccuracy(last, false));
+      adaptedLast.add(r.lastAccuracy(last, true));
+      detections.add(r.firedAt() < 0 ? "never"
+          : folders ? r.windows().get(r.firedAt()).name() + " (stream window " + r.firedAt() + ")"
+          : r.firedAt() + " (" + (r.firedAt() - shiftStart) + " after the shift starts)");
+      if (seed == seeds.get(0)) {
+        DriftChart.write(r, folders ? -1 : shiftStart, "xfer drift: " + stream + ", seed " + seed, out.resolve("drift.png"));
+      }
+    }
+    String frozen = frozenLast.stream().anyMatch(v -> v.isNaN()) ? "- (unlabelled)" : SeedSummary.of(frozenLast).toString();
+    String adapted = adaptedLast.stream().anyMatch(v -> v.isNaN()) ? "- (unlabelled)" : SeedSummary.of(adaptedLast).toString();
+    md.append(String.format(Locale.ROOT, "%n## summary%n%n| seeds | drift declared at window | frozen acc, last %d windows | adapted acc, last %d windows |%n|---|---|---|---|%n| %s | %s | %s | %s |%n",
+        last, last, seeds, String.join("; ", detections), frozen, adapted));
+    md.append(String.format(Locale.ROOT, "%nMachine: %s, LibTorch %d threads; %s.%n", Machine.describe(), torch.get_num_threads(), Instant.now()));
+    Files.writeString(out.resolve("windows.md"), md.toString());
+    System.out.printf(Locale.ROOT, "drift declared at: %s%nlast %d windows: frozen %s, adapted %s (mean ± sd over seeds %s)%nwrote %s and %s%n",
+        detections, last, frozen, adapted, seeds, out.resolve("windows.md"), out.resolve("drift.png"));
+    return 0;
+  }
+
+  /** A generated stream from Fashion-MNIST's test file, per seed (stream order, reference and noise). */
+  private LongFunction<WindowStream> generated(LoadedModel weights, ImageShift shift) throws Exception {
     int[] labels;
     try {
       labels = FashionMnist.labelsOf(weights.classNames());
@@ -76,48 +152,20 @@ final class DriftCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--model " + model + ": expected a classifier over Fashion-MNIST classes, found " + weights.classNames());
     }
     GrayImages test = FashionMnist.read(FashionMnist.parseLocation(data), FashionMnist.Part.TEST).select(labels);
-    int needed = (windows + 2) * windowSize;
+    int needed = (windows + referenceWindows) * windowSize;
     if (needed > test.count()) {
-      throw new IllegalArgumentException("--windows " + windows + " x --window-size " + windowSize + " plus a reference of 2 windows need "
-          + needed + " test images of " + weights.classNames() + "; the test file has " + test.count());
+      throw new IllegalArgumentException("--windows " + windows + " x --window-size " + windowSize + " plus a reference of " + referenceWindows
+          + " windows need " + needed + " test images of " + weights.classNames() + "; the test file has " + test.count());
     }
-    DriftExperiment.Settings settings = new DriftExperiment.Settings(windows, windowSize, shiftStart, shiftEnd, adaptWindows,
-        DriftDetector.Rule.DEFAULT, 50);
-    Files.createDirectories(out);
-    StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "# xfer drift: %s, stream %s%n%nModel %s (%s); %d windows of %d images; shift from window %d,"
-        + " full strength at window %d; AdaBN on the last %d windows after detection.%n", model.getFileName(), shift, model,
-        weights.classNames(), windows, windowSize, shiftStart, shiftEnd, adaptWindows));
-    List<Double> frozenLast = new ArrayList<>();
-    List<Double> adaptedLast = new ArrayList<>();
-    List<String> detections = new ArrayList<>();
-    for (long seed : seeds) {
+    ShiftedStream.Ramp ramp = new ShiftedStream.Ramp(windows, windowSize, shiftStart, shiftEnd);
+    return seed -> {
       GrayImages order = GraySubsets.shuffled(test, seed);
-      GrayImages streamImages = GraySubsets.range(order, 0, windows * windowSize);
-      GrayImages reference = GraySubsets.range(order, windows * windowSize, needed);
-      DriftExperiment.Result r = DriftExperiment.run(weights, weights.classNames(), streamImages, reference, shift, settings, seed);
-      md.append(String.format(Locale.ROOT, "%n## seed %d (threshold %.5f)%n%n| window | strength | MMD² | drift | frozen acc | adapted acc | frozen conf | adapted conf |%n|---|---|---|---|---|---|---|---|%n",
-          seed, r.threshold()));
-      for (DriftExperiment.Window w : r.windows()) {
-        String row = String.format(Locale.ROOT, "| %d | %.2f | %.5f | %s | %.4f | %.4f%s | %.3f | %.3f |%n", w.index(), w.strength(),
-            w.statistic(), w.driftDeclared() ? "yes" : "", w.frozenAccuracy(), w.adaptedAccuracy(), w.adapted() ? "" : " (= frozen)",
-            w.frozenConfidence(), w.adaptedConfidence());
-        md.append(row);
-        System.out.printf("seed %d %s", seed, row);
-      }
-      frozenLast.add(r.lastAccuracy(last, false));
-      adaptedLast.add(r.lastAccuracy(last, true));
-      detections.add(r.firedAt() < 0 ? "never" : r.firedAt() + " (" + (r.firedAt() - shiftStart) + " after the shift starts)");
-      if (seed == seeds.get(0)) {
-        DriftChart.write(r, shiftStart, "xfer drift: " + shift + ", seed " + seed, out.resolve("drift.png"));
-      }
-    }
-    md.append(String.format(Locale.ROOT, "%n## summary%n%n| seeds | drift declared at window | frozen acc, last %d windows | adapted acc, last %d windows |%n|---|---|---|---|%n| %s | %s | %s | %s |%n",
-        last, last, seeds, String.join("; ", detections), SeedSummary.of(frozenLast), SeedSummary.of(adaptedLast)));
-    md.append(String.format(Locale.ROOT, "%nMachine: %s, LibTorch %d threads; %s.%n", Machine.describe(), torch.get_num_threads(), Instant.now()));
-    Files.writeString(out.resolve("windows.md"), md.toString());
-    System.out.printf(Locale.ROOT, "drift declared at: %s%nlast %d windows: frozen %s, adapted %s (mean ± sd over seeds %s)%nwrote %s and %s%n",
-        detections, last, SeedSummary.of(frozenLast), SeedSummary.of(adaptedLast), seeds, out.resolve("windows.md"), out.resolve("drift.png"));
-    return 0;
+      return new ShiftedStream(GraySubsets.range(order, 0, windows * windowSize), GraySubsets.range(order, windows * windowSize, needed),
+          shift, ramp, weights.classNames(), weights.preprocessing().imageSize(), weights.preprocessing().normalization(), seed);
+    };
+  }
+
+  private static String figure(double v, String format) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
   }
 }

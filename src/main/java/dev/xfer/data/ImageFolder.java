@@ -94,6 +94,23 @@ public final class ImageFolder {
     return new ImageFolder(root, classes, samples, counts, ignored);
   }
 
+  /**
+   * The images directly in {@code dir} as unlabelled samples (label -1, key {@code "<dir>/<file>"}),
+   * by file name; hidden files, non-images and known-bad files are skipped and recorded as by
+   * {@link #scan}. Sub-folders are not searched (recorded as skipped).
+   */
+  public static List<Sample> scanUnlabelled(Path dir, DataReport report) throws IOException {
+    if (!Files.isDirectory(dir)) throw new InvalidDataFolderException(dir, "image folder " + dir + " does not exist or is not a folder");
+    List<Sample> samples = new ArrayList<>();
+    String name = dir.getFileName().toString();
+    for (Path file : list(dir)) {
+      Sample s = classify(file, name, -1, report);
+      if (s != null) samples.add(s);
+    }
+    if (samples.isEmpty()) throw new InvalidDataFolderException(dir, "image folder " + dir + " has no images");
+    return samples;
+  }
+
   private static List<String> checkOrder(Path root, List<String> order, List<String> found) {
     Set<String> unique = new HashSet<>(order);
     if (unique.size() != order.size()) {

@@ -28,6 +28,7 @@ public final class DriftChart {
 
   private DriftChart() {}
 
+  /** Writes the chart; {@code shiftStart} -1 draws no shift marker (a stream that does not know it). */
   public static void write(DriftExperiment.Result r, int shiftStart, String title, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
     BufferedImage img = new BufferedImage(1100, 460, BufferedImage.TYPE_INT_RGB);
@@ -105,7 +106,7 @@ public final class DriftChart {
       }
       g.drawString("window", right - 50, bottom + 20);
       for (int i = 0; i < n; i += Math.max(1, n / 10)) g.drawString(Integer.toString(i), x(i) - 4, bottom + 16);
-      marker(g, shiftStart, "shift starts");
+      if (shiftStart >= 0) marker(g, shiftStart, "shift starts");
       if (firedAt >= 0) marker(g, firedAt, "drift declared");
     }
 
@@ -121,10 +122,12 @@ public final class DriftChart {
       g.setColor(c);
       g.setStroke(new BasicStroke(2));
       for (int i = 0; i < w.size(); i++) {
+        double v = f.applyAsDouble(w.get(i));
+        if (Double.isNaN(v)) continue; // unlabelled window: no accuracy
         int px = x(i);
-        int py = y(f.applyAsDouble(w.get(i)));
+        int py = y(v);
         g.fillOval(px - 3, py - 3, 6, 6);
-        if (i > 0) g.drawLine(x(i - 1), y(f.applyAsDouble(w.get(i - 1))), px, py);
+        if (i > 0 && !Double.isNaN(f.applyAsDouble(w.get(i - 1)))) g.drawLine(x(i - 1), y(f.applyAsDouble(w.get(i - 1))), px, py);
       }
       g.setStroke(new BasicStroke(1));
     }

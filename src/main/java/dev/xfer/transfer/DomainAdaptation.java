@@ -12,25 +12,35 @@ import dev.xfer.train.TrainingData;
 public final class DomainAdaptation {
   private DomainAdaptation() {}
 
-  /** The data of one run: test sets of both domains, unlabelled target images, labelled target images (or null). */
+  /**
+   * The data of one run: test sets of both domains (source: null when not available), unlabelled
+   * target images, labelled target images (or null).
+   */
   public record Data(TrainingData sourceTest, TrainingData targetTest, TrainingData targetUnlabelled, TrainingData targetLabelled) {}
 
-  /** Accuracies ({@code fineTuned} is NaN without labelled target images) and the adapted model. */
+  /**
+   * Accuracies ({@code fineTuned} is NaN without labelled target images, the source figures NaN without
+   * a source test set) and the adapted model.
+   */
   public record Result(double sourceBefore, double targetBefore, double targetAdaBn, double sourceAdaBn, double fineTuned,
       Xception adapted) {}
 
   public static Result run(LoadedModel weights, Data data, SupervisedTraining fineTune, int batchSize) {
     Xception model = weights.build("source model");
-    double sourceBefore = Predictions.of(model, data.sourceTest(), batchSize).accuracy();
+    double sourceBefore = sourceAccuracy(model, data, batchSize);
     double targetBefore = Predictions.of(model, data.targetTest(), batchSize).accuracy();
     BatchNormAdaptation.reestimate(model, data.targetUnlabelled().inOrder(batchSize));
     double targetAdaBn = Predictions.of(model, data.targetTest(), batchSize).accuracy();
-    double sourceAdaBn = Predictions.of(model, data.sourceTest(), batchSize).accuracy();
+    double sourceAdaBn = sourceAccuracy(model, data, batchSize);
     double fineTuned = Double.NaN;
     if (data.targetLabelled() != null) {
       fineTune.run(model, data.targetLabelled());
       fineTuned = Predictions.of(model, data.targetTest(), batchSize).accuracy();
     }
     return new Result(sourceBefore, targetBefore, targetAdaBn, sourceAdaBn, fineTuned, model);
+  }
+
+  private static double sourceAccuracy(Xception model, Data data, int batchSize) {
+    return data.sourceTest() == null ? Double.NaN : Predictions.of(model, data.sourceTest(), batchSize).accuracy();
   }
 }

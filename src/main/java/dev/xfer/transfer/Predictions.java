@@ -55,10 +55,13 @@ public record Predictions(double[][] pooled, int[] predicted, double[] confidenc
     return new Predictions(pooled, predicted, confidence, labels);
   }
 
-  /** Fraction of correct predictions. */
+  /** Fraction of correct predictions; NaN when there are none or any image is unlabelled (label -1). */
   public double accuracy() {
     int correct = 0;
-    for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) correct++;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0) return Double.NaN;
+      if (predicted[i] == labels[i]) correct++;
+    }
     return labels.length == 0 ? Double.NaN : (double) correct / labels.length;
   }
 

@@ -1,0 +1,46 @@
+package dev.xfer.transfer;
+
+import dev.xfer.train.TrainingData;
+
+/**
+ * The windows of a stream as {@link DriftExperiment} reads them, plus the in-distribution reference
+ * that calibrates the {@link DriftDetector}. Windows are read in order, each once for scoring and
+ * again (a few at a time, via {@link #recent}) for BatchNorm re-estimation. Data handed out that is
+ * {@link AutoCloseable} is closed by the caller when done.
+ */
+public interface WindowStream {
+  /** Number of windows. */
+  int size();
+
+  /** The window's name in tables (its index, or its folder name). */
+  String name(int w);
+
+  /** The shift's strength (0..1) in window {@code w}, or NaN when the stream does not know it. */
+  double strength(int w);
+
+  /** Images per window used to size the detector's calibration halves (the smallest window). */
+  int windowSize();
+
+  /** True when windows carry labels (accuracy is then reported). */
+  boolean labelled();
+
+  /** The reference images (in-distribution, not part of the stream). */
+  TrainingData reference();
+
+  /** The images of window {@code w}. */
+  TrainingData window(int w);
+
+  /** The images of windows {@code from} (inclusive) to {@code to} (exclusive), for BatchNorm re-estimation. */
+  TrainingData recent(int from, int to);
+
+  /** Closes {@code data} if it holds resources (a folder loader's threads). */
+  static void release(TrainingData data) {
+    if (data instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing window data: " + e, e);
+      }
+    }
+  }
+}
