@@ -16,6 +16,7 @@ import dev.xfer.transfer.GraySubsets;
 import dev.xfer.transfer.ImageShift;
 import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.ShiftedStream;
+import dev.xfer.transfer.SupervisedTraining;
 import dev.xfer.transfer.WindowStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Option;
 
 /** {@code xfer drift}: a model over a stream of windows, drift detection and BN adaptation. */
 @Command(name = "drift", mixinStandardHelpOptions = true,
-    description = {"Performance drift: runs a model over a stream of windows. Per window: accuracy (when labelled), mean confidence and the unbiased MMD² (Gaussian kernel, median-heuristic bandwidth) of the frozen model's pooled features against a reference of in-distribution images. Rule: drift is declared at the second consecutive window whose MMD² exceeds the largest MMD² between random halves of the reference (100 splits). After that, an adapted copy re-estimates its BatchNorm statistics on the previous --adapt-windows windows before each window. Writes OUT/windows.md (table per seed and summary) and OUT/drift.png (first seed).",
+    description = {"Performance drift: runs a model over a stream of windows. Per window: accuracy (when labelled), mean confidence and the unbiased MMD² (Gaussian kernel, median-heuristic bandwidth) of the frozen model's pooled features against a reference of in-distribution images. Rule: drift is declared at the second consecutive window whose MMD² exceeds the largest MMD² between random halves of the reference (100 splits). After that, an adapted copy re-estimates its BatchNorm statistics on the previous --adapt-windows windows before each window (and, with --finetune-labels N, fine-tunes on their N newest labelled images). Writes OUT/windows.md (table per seed and summary) and OUT/drift.png (first seed).",
         "Two kinds of stream:",
         "  KIND:MAX|none  generated from Fashion-MNIST's test file (--data): --windows windows of --window-size images whose shift reaches full strength linearly from --shift-start to --shift-end; the reference is --reference-windows windows of further unshifted test images.",
         "  folders:DIR  a folder sequence: DIR's sub-folders in lexical order of their names (e.g. w00, w01, ...) are the windows; each holds class sub-folders named as the model's classes (labelled: accuracy reported) or images directly (unlabelled: accuracy omitted); all windows of one kind. The first --reference-windows windows are the reference, the stream is the windows after them. --windows, --window-size, --shift-start, --shift-end and --data do not apply; seeds only change the reference half-splits. An undecodable image aborts the run."})
@@ -68,6 +69,16 @@ final class DriftCommand implements Callable<Integer> {
   @Option(names = "--adapt-windows", defaultValue = "2", description = "Recent windows whose images re-estimate BatchNorm (default: ${DEFAULT-VALUE}).")
   int adaptWindows;
 
+  @Option(names = "--finetune-labels", defaultValue = "0", paramLabel = "N",
+      description = "After AdaBN, also fine-tune every layer on the N newest labelled images of the recent windows (labelled streams only); 0 = AdaBN only (default: ${DEFAULT-VALUE}).")
+  int finetuneLabels;
+
+  @Option(names = "--finetune-epochs", defaultValue = "3", description = "Epochs over the labelled buffer per adaptation (default: ${DEFAULT-VALUE}).")
+  int finetuneEpochs;
+
+  @Option(names = "--finetune-lr", defaultValue = "0.0003", description = "Adam learning rate of the fine-tuning (default: ${DEFAULT-VALUE}).")
+  double finetuneLr;
+
   @Option(names = "--last", defaultValue = "5", description = "Windows at the end over which accuracies are compared (default: ${DEFAULT-VALUE}).")
   int last;
 
@@ -103,11 +114,16 @@ final class DriftCommand implements Callable<Integer> {
       description = String.format(Locale.ROOT, "stream %s: %d windows of %d images; shift from window %d, full strength at window %d;"
           + " reference %d windows of unshifted images", shift, windows, windowSize, shiftStart, shiftEnd, referenceWindows);
     }
-    DriftExperiment.Settings settings = new DriftExperiment.Settings(adaptWindows, DriftDetector.Rule.DEFAULT, BATCH);
+    if (finetuneLabels < 0) throw new IllegalArgumentException("--finetune-labels: expected >= 0, found " + finetuneLabels);
+    DriftExperiment.FineTune fineTune = finetuneLabels == 0 ? null
+        : new DriftExperiment.FineTune(finetuneLabels, new SupervisedTraining(finetuneEpochs, Math.min(BATCH, finetuneLabels), finetuneLr));
+    DriftExperiment.Settings settings = new DriftExperiment.Settings(adaptWindows, DriftDetector.Rule.DEFAULT, BATCH, fineTune);
     Files.createDirectories(out);
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "# xfer drift: %s, %s%n%nModel %s (%s); %s; AdaBN on the last %d windows after detection.%n",
-        model.getFileName(), stream, model, weights.classNames(), description, adaptWindows));
+    md.append(String.format(Locale.ROOT, "# xfer drift: %s, %s%n%nModel %s (%s); %s; AdaBN on the last %d windows after detection%s.%n",
+        model.getFileName(), stream, model, weights.classNames(), description, adaptWindows,
+        fineTune == null ? "" : String.format(Locale.ROOT, ", then fine-tuning on their %d newest labelled images (%d epochs, Adam lr %s)",
+            finetuneLabels, finetuneEpochs, finetuneLr)));
     List<Double> frozenLast = new ArrayList<>();
     List<Double> adaptedLast = new ArrayList<>();
     List<String> detections = new ArrayList<>();

@@ -12,16 +12,33 @@ import java.util.List;
  * model see every window: the frozen one, and the adapted one which, once the {@link DriftDetector}
  * (monitoring the frozen model's pooled features) has declared drift, re-estimates its BatchNorm
  * statistics (AdaBN) before each later window on the images of the {@code adaptWindows} windows before
- * it (unlabelled, already seen). Labels are used only to score.
+ * it (unlabelled, already seen). Optionally it then fine-tunes on the newest labelled images of those
+ * windows ({@link FineTune}), as a deployment that receives a few labels back would. Labels of a window
+ * are never used before that window has been scored.
  */
 public final class DriftExperiment {
   private DriftExperiment() {}
 
-  /** Adaptation and rule settings. */
-  public record Settings(int adaptWindows, DriftDetector.Rule rule, int batchSize) {
+  /** Adaptation and rule settings; {@code fineTune} null: AdaBN only. */
+  public record Settings(int adaptWindows, DriftDetector.Rule rule, int batchSize, FineTune fineTune) {
     public Settings {
       if (adaptWindows < 1) throw new IllegalArgumentException("--adapt-windows: expected >= 1, found " + adaptWindows);
       if (batchSize < 1) throw new IllegalArgumentException("batch size: expected >= 1, found " + batchSize);
+    }
+
+    /** AdaBN only. */
+    public Settings(int adaptWindows, DriftDetector.Rule rule, int batchSize) {
+      this(adaptWindows, rule, batchSize, null);
+    }
+  }
+
+  /**
+   * Fine-tuning after AdaBN, before each window once drift is declared: every layer, on the
+   * {@code labels} newest labelled images of the recent windows.
+   */
+  public record FineTune(int labels, SupervisedTraining training) {
+    public FineTune {
+      if (labels < 1) throw new IllegalArgumentException("--finetune-labels: expected >= 1, found " + labels);
     }
   }
 
@@ -43,6 +60,9 @@ public final class DriftExperiment {
 
   /** Runs the stream; {@code seed} picks the detector's calibration splits. */
   public static Result run(LoadedModel weights, WindowStream stream, Settings s, long seed) {
+    if (s.fineTune() != null && !stream.labelled()) {
+      throw new IllegalArgumentException("--finetune-labels: the stream has no labels to fine-tune on");
+    }
     Xception frozen = weights.build("source model");
     Xception adapted = weights.build("source model");
     TrainingData referenceData = stream.reference();
@@ -60,6 +80,11 @@ public final class DriftExperiment {
         TrainingData recent = stream.recent(Math.max(0, w - s.adaptWindows()), w);
         try {
           BatchNormAdaptation.reestimate(adapted, recent.inOrder(s.batchSize()));
+          if (s.fineTune() != null) {
+            try (RecentLabels buffer = new RecentLabels(recent, s.fineTune().labels(), s.batchSize(), seed * 7919 + w)) {
+              s.fineTune().training().run(adapted, buffer);
+            }
+          }
         } finally {
           WindowStream.release(recent);
         }
