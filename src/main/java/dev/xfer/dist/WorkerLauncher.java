@@ -65,7 +65,8 @@ public final class WorkerLauncher {
         if (!done[rank] && !p.isAlive()) {
           if (p.exitValue() != 0) {
             Thread.sleep(300); // let near-simultaneous failures show, so the report lists them all
-            throw new DistributedException(failures(workers) + "; job stopped (logs in " + logDirectory + ")");
+            throw new DistributedException(failures(workers, logDirectory) + "; job stopped (logs in " + logDirectory
+                + ")");
           }
           done[rank] = true;
           remaining--;
@@ -85,16 +86,37 @@ public final class WorkerLauncher {
     }
   }
 
-  private static String failures(List<Process> workers) {
+  private static String failures(List<Process> workers, Path logDirectory) {
     StringBuilder sb = new StringBuilder();
     for (int rank = 0; rank < workers.size(); rank++) {
       Process p = workers.get(rank);
       if (!p.isAlive() && p.exitValue() != 0) {
         sb.append(sb.length() == 0 ? "" : ", ").append("worker rank ").append(rank)
             .append(" exited with status ").append(p.exitValue());
+        String cause = lastError(logDirectory.resolve("rank" + rank + ".log"));
+        if (!cause.isEmpty()) sb.append(" (").append(cause).append(")");
       }
     }
     return sb.toString();
+  }
+
+  /** The header line of the last exception in a worker's log ("" when none), so the error says why. */
+  private static String lastError(Path log) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (lines.get(i).startsWith("Exception in thread")) return lines.get(i).strip();
+      }
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String line = lines.get(i);
+        boolean traceLine = line.startsWith("\t") || line.startsWith(" ") || line.startsWith("Caused by")
+            || line.startsWith("frame #");
+        if (!traceLine && (line.contains("Exception") || line.contains("Error"))) return line.strip();
+      }
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+    return "";
   }
 
   /** A TCP port that was free on loopback a moment ago. */
