@@ -2,7 +2,9 @@ package dev.xfer.dist;
 
 import dev.xfer.model.BatchNormForward;
 import dev.xfer.model.Xception;
+import java.util.Collection;
 import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -79,6 +81,24 @@ public final class DataParallel {
   public void sumInPlace(Tensor t) {
     if (distributed()) {
       context.allReduceSum(t);
+    }
+  }
+
+  /**
+   * Copies rank 0's values of {@code tensors} (a model's parameters and buffers) to every rank, so all ranks start
+   * from the same weights whatever their seeds or files: other ranks zero theirs, then all sum.
+   */
+  public void broadcastFromRank0(Collection<Tensor> tensors) {
+    if (!distributed()) {
+      return;
+    }
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (Tensor t : tensors) {
+        if (rank() != 0) {
+          t.zero_();
+        }
+        context.allReduceSum(t);
+      }
     }
   }
 

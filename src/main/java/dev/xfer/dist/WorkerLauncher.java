@@ -17,8 +17,15 @@ public final class WorkerLauncher {
   private final int masterPort;
   private final long timeoutMs;
   private final Path logDirectory;
+  private final boolean rank0OnConsole;
 
+  /** Every rank's output goes to {@code logDirectory/rank<r>.log}; {@code timeoutMs <= 0}: no deadline. */
   public WorkerLauncher(int worldSize, int masterPort, long timeoutMs, Path logDirectory) {
+    this(worldSize, masterPort, timeoutMs, logDirectory, false);
+  }
+
+  /** As above; with {@code rank0OnConsole}, rank 0 writes to this process's standard output and error instead. */
+  public WorkerLauncher(int worldSize, int masterPort, long timeoutMs, Path logDirectory, boolean rank0OnConsole) {
     if (worldSize < 1) {
       throw new IllegalArgumentException("--nproc must be at least 1, got " + worldSize);
     }
@@ -26,12 +33,16 @@ public final class WorkerLauncher {
     this.masterPort = masterPort;
     this.timeoutMs = timeoutMs;
     this.logDirectory = logDirectory;
+    this.rank0OnConsole = rank0OnConsole;
   }
 
   /** Runs {@code mainClass args} in every rank; returns normally only if all ranks exit 0. */
   public void run(String mainClass, List<String> args) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<Process> workers = new ArrayList<>();
+    List<Process> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Ctrl-C or a kill of this launcher must not leave workers behind waiting on a rendezvous
+    Thread reaper = new Thread(() -> workers.forEach(Process::destroyForcibly), "xfer-worker-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
     try {
       for (int rank = 0; rank < worldSize; rank++) {
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -41,10 +52,15 @@ public final class WorkerLauncher {
         pb.environment().put("RANK", Integer.toString(rank));
         pb.environment().put("LOCAL_RANK", Integer.toString(rank));
         pb.environment().put("WORLD_SIZE", Integer.toString(worldSize));
+        pb.environment().put("LOCAL_WORLD_SIZE", Integer.toString(worldSize));
         pb.environment().put("MASTER_ADDR", "127.0.0.1");
         pb.environment().put("MASTER_PORT", Integer.toString(masterPort));
-        File log = logDirectory.resolve("rank" + rank + ".log").toFile();
-        pb.redirectErrorStream(true).redirectOutput(log);
+        if (rank == 0 && rank0OnConsole) {
+          pb.inheritIO();
+        } else {
+          File log = logDirectory.resolve("rank" + rank + ".log").toFile();
+          pb.redirectErrorStream(true).redirectOutput(log);
+        }
         workers.add(pb.start());
       }
       waitForAll(workers);
@@ -52,11 +68,16 @@ public final class WorkerLauncher {
       for (Process p : workers) {
         p.destroyForcibly();
       }
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
     }
   }
 
   private void waitForAll(List<Process> workers) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    long start = System.nanoTime();
     boolean[] done = new boolean[workers.size()];
     int remaining = workers.size();
     while (remaining > 0) {
@@ -72,7 +93,7 @@ public final class WorkerLauncher {
           remaining--;
         }
       }
-      if (System.nanoTime() > deadline) {
+      if (timeoutMs > 0 && System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
         StringBuilder running = new StringBuilder();
         for (int rank = 0; rank < done.length; rank++) {
           if (!done[rank]) {

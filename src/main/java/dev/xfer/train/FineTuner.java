@@ -87,6 +87,7 @@ public final class FineTuner {
           resume.phaseIndex() + 1, resume.epochsDone(), resume.stopping().stopped() ? " (stopped early)" : ""));
     }
     options.parallel().configure(model);
+    options.parallel().broadcastFromRank0(StateDict.tensorsOf(model).values());
     try (InterruptGuard guard = !options.writes() ? null : new InterruptGuard(options.runDir(), System.err)) {
       int epochOffset = 0; // epochs of earlier phases, so every epoch of the run has its own shuffle
       for (int pi = 0; pi < phases.size(); pi++) {
