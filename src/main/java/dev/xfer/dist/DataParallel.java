@@ -19,11 +19,13 @@ public final class DataParallel {
   private final DistributedContext context; // null: one process
   private final GradientAverager averager;
   private final boolean syncBatchNorm;
+  private final BatchNormForward batchNorm; // one per job: it holds a native callback
 
   private DataParallel(DistributedContext context, boolean syncBatchNorm) {
     this.context = context;
     this.averager = context == null ? null : new GradientAverager(context, BUCKET_ELEMENTS);
     this.syncBatchNorm = syncBatchNorm;
+    this.batchNorm = syncBatchNorm() ? new SyncBatchNorm(context) : BatchNormForward.LOCAL;
   }
 
   /** One process, no communication. */
@@ -59,7 +61,7 @@ public final class DataParallel {
 
   /** Puts {@code model}'s BatchNorm layers in this job's mode (synchronised or per rank). */
   public void configure(Xception model) {
-    model.setBatchNormForward(syncBatchNorm() ? new SyncBatchNorm(context) : BatchNormForward.LOCAL);
+    model.setBatchNormForward(batchNorm);
   }
 
   /** This rank's training examples of an epoch (the order trimmed to a multiple of the world size, then dealt). */

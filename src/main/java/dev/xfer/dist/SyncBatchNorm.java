@@ -14,8 +14,9 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * BatchNorm with statistics of the global batch (all ranks), for training modes where each rank's batch is small.
  *
- * <p>Forward: per channel, the sums Σx (with the element count) and then Σ(x - mean)² are all-reduced, so every rank
- * normalises with the mean and biased variance of the combined batch, and the layer's running statistics move by
+ * <p>Forward: per channel, Σd and Σd² with d = x - running mean (a shift every rank shares), and the element
+ * count, are all-reduced in one collective, so every rank normalises with the mean and biased variance of the
+ * combined batch, and the layer's running statistics move by
  * the layer's momentum towards that mean and the unbiased variance, exactly as one process with the combined batch.
  *
  * <p>Backward: the loss of every rank depends on every rank's activations through the shared statistics. Each
@@ -43,6 +44,8 @@ public final class SyncBatchNorm implements BatchNormForward {
         return summed;
       }
     };
+    // an enclosing PointerScope (a training step) must not free the callback while graphs may still use it
+    sumAcrossRanks.retainReference();
   }
 
   @Override
@@ -53,14 +56,20 @@ public final class SyncBatchNorm implements BatchNormForward {
     long channels = x.size(1);
     BatchNormOptions options = layer.options();
     double eps = options.eps().get();
-    // Σx per channel, followed by this rank's element count per channel (no gradient), in one all-reduce.
+    // Shifted sums (the "shifted data" variance): with the running mean, the same on every rank, subtracted first,
+    // E[d²] - E[d]² does not cancel catastrophically when |mean| >> std.
+    Tensor shift = options.track_running_stats().get() ? layer.running_mean().detach().clone()
+        : torch.zeros(new long[] {channels}, x.options());
+    Tensor d = x.sub(shift.view(1, channels, 1, 1));
+    // Σd and Σd² per channel, then this rank's element count per channel (no gradient), in one all-reduce.
     Tensor count = torch.full(new long[] {1}, new Scalar((double) (x.numel() / channels)), x.options());
-    Tensor sums = globalSum(torch.cat(new TensorVector(x.sum(0, 2, 3), count)));
-    Tensor total = sums.narrow(0, channels, 1); // (1): elements per channel over all ranks
+    Tensor sums = globalSum(torch.cat(new TensorVector(d.sum(0, 2, 3), d.mul(d).sum(0, 2, 3), count)));
+    Tensor total = sums.narrow(0, 2 * channels, 1); // (1): elements per channel over all ranks
     double n = total.item_double();
-    Tensor mean = sums.narrow(0, 0, channels).div(total);
+    Tensor shiftedMean = sums.narrow(0, 0, channels).div(total);
+    Tensor variance = sums.narrow(0, channels, channels).div(total).sub(shiftedMean.mul(shiftedMean)); // biased
+    Tensor mean = shiftedMean.add(shift);
     Tensor centered = x.sub(mean.view(1, channels, 1, 1));
-    Tensor variance = globalSum(centered.mul(centered).sum(0, 2, 3)).div(total); // biased, as used to normalise
     updateRunningStatistics(layer, mean, variance, n);
     Tensor scale = variance.add(new Scalar(eps)).rsqrt();
     if (options.affine().get()) {
