@@ -23,8 +23,9 @@ import org.bytedeco.pytorch.global.torch;
  * Data-parallel training throughput on this machine: the full fine-tuning step (every stage trainable, BatchNorm in
  * training mode, Keras SGD) of a compact Xception on generated images, in 1 process and in N local Gloo ranks, each
  * configuration run {@code rounds} times alternating (ABAB) with untimed warm-up steps first. Each rank gets
- * cores / ranks LibTorch threads. Reported: global images/s (all ranks) and the share of rank 0's step time spent in
- * the gradient all-reduce (and the BatchNorm all-reduces with sync=true).
+ * cores / ranks LibTorch threads. Reported: global images/s (all ranks), images per CPU-second summed over the ranks
+ * (less disturbed by other jobs on a shared machine than wall time), and the share of rank 0's step time spent in
+ * the gradient all-reduce.
  *
  * <pre>java -cp target/xfer.jar dev.xfer.dist.DataParallelBenchmark [ranks=1,2 batch=32 steps=10 warmup=3
  *     rounds=2 width=0.25 middle=1 size=71 sync=false]</pre>
@@ -83,12 +84,16 @@ public final class DataParallelBenchmark {
       KerasSgd sgd = new KerasSgd(params, 0.9, false, step -> 0.001);
       GeneratedImages data = new GeneratedImages(batch * world * 4, size, 4, 5);
       long[] order = parallel.trainingShard(data.order(0));
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       double commSeconds = 0;
       long start = 0;
+      long cpuStart = 0;
       for (int step = 0; step < warmup + steps; step++) {
         if (step == warmup) {
           ctx.barrier();
           start = System.nanoTime();
+          cpuStart = os.getProcessCpuTime();
           commSeconds = 0;
         }
         long[] idx = new long[batch];
@@ -108,10 +113,12 @@ public final class DataParallelBenchmark {
       }
       ctx.barrier();
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = ctx.allReduceSum(new double[] {(os.getProcessCpuTime() - cpuStart) / 1e9})[0];
       if (ctx.rank() == 0) {
-        String line = String.format(Locale.ROOT, "%7.1f images/s  (%d steps in %.2f s, gradient all-reduce %.0f%% of"
-            + " rank 0's time%s)", (double) batch * world * steps / seconds, steps, seconds, 100 * commSeconds / seconds,
-            sync ? ", sync BN on" : "");
+        double images = (double) batch * world * steps;
+        String line = String.format(Locale.ROOT, "%7.1f images/s, %6.1f images per CPU-second of all ranks  (%d steps"
+            + " in %.2f s, gradient all-reduce %.0f%% of rank 0's time%s)", images / seconds, images / cpuSeconds, steps,
+            seconds, 100 * commSeconds / seconds, sync ? ", sync BN on" : "");
         Files.writeString(Path.of(a.get("out")).resolve("result.txt"), line + "\n");
       }
     }
