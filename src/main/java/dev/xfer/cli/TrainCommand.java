@@ -200,6 +200,7 @@ final class TrainCommand implements Callable<Integer> {
         phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
     boolean writer = parallel.writesOutputs();
     if (writer) prepareRunDir();
+    if (resume) requireSameWorldSize(parallel.worldSize());
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(data, report);
     List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
@@ -266,6 +267,18 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--resume: no checkpoint.safetensors in " + out);
     }
     Files.createDirectories(out);
+  }
+
+  /** A run continues only with the world size it started with: the epoch shards and the batches depend on it. */
+  private void requireSameWorldSize(int worldSize) throws java.io.IOException {
+    Path config = out.resolve("config.json");
+    if (!Files.isRegularFile(config)) return;
+    Object recorded = ((Map<?, ?>) dev.xfer.model.io.JsonReader.parse(Files.readString(config))).get("world_size");
+    int previous = recorded == null ? 1 : ((Number) recorded).intValue();
+    if (previous != worldSize) {
+      throw new IllegalArgumentException("--resume: " + out + " was trained with world size " + previous
+          + ", this run has " + worldSize + "; resume with the same number of ranks");
+    }
   }
 
   private void writeConfig(LoadedModel loaded, List<String> classes, DataParallel parallel) throws java.io.IOException {

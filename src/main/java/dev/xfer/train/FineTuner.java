@@ -157,6 +157,11 @@ public final class FineTuner {
         options.progress().step(++step, steps, lossSum / seen, (double) correct / seen);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      if (parallel.distributed() && !parallel.syncBatchNorm()) {
+        // per-rank BatchNorm statistics drift apart: validate, checkpoint and continue with rank 0's, as DDP's
+        // broadcast_buffers leaves them
+        parallel.broadcastFromRank0(runningStatistics());
+      }
       Evaluator.Result val = cached
           ? Evaluator.evaluateHead(fc("weight"), fc("bias"), validCache, options.batchSize())
           : Evaluator.evaluate(model, valid, options.batchSize(), options.amp(), parallel);
@@ -234,6 +239,14 @@ public final class FineTuner {
       }
       return new HeadTrainer.StepResult(value, correct, count);
     }
+  }
+
+  private List<Tensor> runningStatistics() {
+    List<Tensor> out = new ArrayList<>();
+    StateDict.tensorsOf(model).forEach((name, t) -> {
+      if (name.endsWith("running_mean") || name.endsWith("running_var")) out.add(t);
+    });
+    return out;
   }
 
   private Tensor fc(String which) {

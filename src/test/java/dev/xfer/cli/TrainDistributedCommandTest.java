@@ -42,8 +42,9 @@ class TrainDistributedCommandTest {
     Path weights = weights();
     Path two = dir.resolve("two");
     Path one = dir.resolve("one");
-    assertEquals(0, run(args(data, weights, two, 4, "--nproc", "2", "--sync-bn")), err.toString());
-    assertEquals(0, run(args(data, weights, one, 8)), err.toString());
+    assertEquals(0, run(args(data, weights, two, 4, "--finetune-epochs", "1", "--nproc", "2", "--sync-bn")),
+        err.toString());
+    assertEquals(0, run(args(data, weights, one, 8, "--finetune-epochs", "1")), err.toString());
 
     for (String f : List.of("model.safetensors", "history.json", "metrics.json", "config.json", "curves.png",
         "confusion.png", "checkpoint.safetensors")) {
@@ -68,6 +69,28 @@ class TrainDistributedCommandTest {
     assertEquals(testLoss1, testLoss2, 1e-4);
     assertEquals(h1.size(), h2.size());
     for (int i = 0; i < h1.size(); i++) assertEquals(h1.get(i), h2.get(i), 1e-4, "history figure " + i);
+  }
+
+  /** Interrupted after phase 2's first epoch and resumed, against the same job run through, both with 2 workers. */
+  @Test
+  void resumeWithTheSameWorldSizeContinuesTheRun() throws Exception {
+    Path data = folder(8);
+    Path weights = weights();
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    assertEquals(0, run(args(data, weights, whole, 4, "--nproc", "2", "--finetune-epochs", "2")), err.toString());
+    assertEquals(0, run(args(data, weights, split, 4, "--nproc", "2", "--finetune-epochs", "1")), err.toString());
+    assertEquals(1, run(args(data, weights, split, 8, "--finetune-epochs", "2", "--resume")), "world size 1 refused");
+    assertTrue(err.toString().contains("trained with world size 2, this run has 1"), err.toString());
+    assertEquals(0, run(args(data, weights, split, 4, "--nproc", "2", "--finetune-epochs", "2", "--resume")),
+        err.toString());
+    List<Double> h1 = historyFigures(whole);
+    List<Double> h2 = historyFigures(split);
+    System.out.printf("--nproc 2 resumed vs straight through: history %s vs %s%n", h2, h1);
+    assertEquals(h1.size(), h2.size());
+    for (int i = 0; i < h1.size(); i++) assertEquals(h1.get(i), h2.get(i), 1e-6, "history figure " + i);
+    assertEquals(((Number) json(whole.resolve("metrics.json")).get("test_loss")).doubleValue(),
+        ((Number) json(split.resolve("metrics.json")).get("test_loss")).doubleValue(), 1e-6);
   }
 
   @Test
@@ -95,7 +118,7 @@ class TrainDistributedCommandTest {
   private static String[] args(Path data, Path weights, Path out, int batch, String... extra) {
     List<String> a = new ArrayList<>(List.of("--data", data.toString(), "--weights", weights.toString(), "--out",
         out.toString(), "--image-size", "71", "--batch-size", Integer.toString(batch), "--head-epochs", "1",
-        "--finetune-epochs", "1", "--head-lr", "0.05", "--finetune-lr", "0.001", "--device", "cpu", "--threads", "1"));
+        "--head-lr", "0.05", "--finetune-lr", "0.001", "--device", "cpu", "--threads", "1"));
     a.addAll(List.of(extra));
     return a.toArray(new String[0]);
   }
