@@ -7,6 +7,9 @@ import dev.xfer.data.ExampleOrder;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
+import dev.xfer.dist.DataParallel;
+import dev.xfer.dist.DistributedContext;
+import dev.xfer.dist.WorkerLauncher;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.Xception;
@@ -31,16 +34,25 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code xfer train}: the mission's two-phase transfer-learning recipe on an image folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Fine-tune Xception on DIR/<class>/<image> with the mission's recipe: tfds splits (test train[:10%%], valid train[10%%:25%%], train train[25%%:]), images resized like tf.image.resize and scaled like the weights expect, batches of 32 from a 1000-element shuffle buffer; phase 1 trains a new global-average-pool + dense softmax head on the frozen backbone (BatchNorm in inference mode; pooled features cached), phase 2 fine-tunes from --unfreeze-from on. SGD in Keras' form with legacy decay (AdamW, cosine schedule, label smoothing, a backbone learning-rate multiplier, early stopping, augmentation and bf16 autocast are options). Writes RUN_DIR/model.safetensors, history.json, metrics.json, config.json, curves.png, confusion.png and a checkpoint after every epoch; --resume continues a run.")
 final class TrainCommand implements Callable<Integer> {
+  /** Sub-folder of RUN_DIR where --nproc puts the logs of ranks 1..N-1. */
+  static final String WORKER_LOGS = "workers";
+
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Image folder, one sub-folder per class.")
   Path data;
 
   @Mixin WeightsOptions weights;
+
+  @Mixin DistributedOptions distributed;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory (created; must be empty unless --resume).")
   Path out;
@@ -140,6 +152,42 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DistributedOptions.Role role = distributed.role(System.getenv());
+    if (role.kind() == DistributedOptions.Role.Kind.LAUNCHER) return launch(role.worldSize(), role.masterPort());
+    if (role.kind() == DistributedOptions.Role.Kind.SINGLE) return train(DataParallel.single());
+    if (!Devices.resolve(device).equals("cpu")) {
+      throw new IllegalArgumentException("distributed training runs on CPU with Gloo in this build (--device cpu);"
+          + " NCCL needs the -gpu presets, see docs/distributed.md");
+    }
+    if (threads == null) { // share the cores among the ranks on this machine, as torchrun's OMP_NUM_THREADS does
+      String local = System.getenv("LOCAL_WORLD_SIZE");
+      int perMachine = local == null ? 1 : Math.max(1, Integer.parseInt(local.trim()));
+      threads = Math.max(1, Runtime.getRuntime().availableProcessors() / perMachine);
+    }
+    System.out.printf("rank %d of %d: joining %s:%d%s%n", role.rank(), role.worldSize(), role.masterAddr(),
+        role.masterPort(), distributed.syncBatchNorm ? " (synchronised BatchNorm)" : "");
+    try (DistributedContext ctx = DistributedContext.join(role.rank(), role.worldSize(), role.masterAddr(),
+        role.masterPort(), distributed.timeoutMs())) {
+      return train(DataParallel.of(ctx, distributed.syncBatchNorm));
+    }
+  }
+
+  /** Starts {@code n} local workers running this command as ranks 0..n-1 and waits for them all. */
+  private int launch(int n, int port) throws Exception {
+    prepareRunDir(); // fail here, not in n workers
+    Path logs = Files.createDirectories(out.resolve(WORKER_LOGS));
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    int first = spec.parent() != null ? args.indexOf(spec.name()) + 1 : 0;
+    List<String> workerArgs = new java.util.ArrayList<>(List.of(spec.name()));
+    workerArgs.addAll(DistributedOptions.withoutNproc(args.subList(first, args.size())));
+    int masterPort = port > 0 ? port : WorkerLauncher.freePort();
+    System.out.printf("starting %d workers (rank 0 prints here; ranks 1..%d log to %s), rendezvous 127.0.0.1:%d%n",
+        n, n - 1, logs, masterPort);
+    new WorkerLauncher(n, masterPort, 0, logs, true).run(XferCommand.class.getName(), workerArgs);
+    return 0;
+  }
+
+  private Integer train(DataParallel parallel) throws Exception {
     if (threads != null) torch.set_num_threads(threads);
     String resolvedDevice = Devices.resolve(device);
     System.out.println("device: " + resolvedDevice + "; bf16 on this CPU: "
@@ -150,7 +198,9 @@ final class TrainCommand implements Callable<Integer> {
     List<PhaseConfig> phases = List.of(
         phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
         phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
-    prepareRunDir();
+    boolean writer = parallel.writesOutputs();
+    if (writer) prepareRunDir();
+    if (resume) requireSameWorldSize(parallel.worldSize());
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(data, report);
     List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
@@ -170,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
-    writeConfig(loaded, classes);
+    if (writer) writeConfig(loaded, classes, parallel);
     try (PointerScope scope = new PointerScope();
         FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
@@ -180,9 +230,14 @@ final class TrainCommand implements Callable<Integer> {
       FineTuner.Options options = new FineTuner.Options(batchSize, seed, !noFeatureCache, out, ProgressPrinter.console())
           .withEarlyStopping(earlyStoppingPatience == null ? null
               : new EarlyStopping(earlyStoppingPatience, earlyStoppingMinDelta, restoreBest))
-          .withAmp(amp);
+          .withAmp(amp).withParallel(parallel);
       List<EpochRecord> history = new FineTuner(model, phases, options).run(train, valid);
-      Evaluator.Result result = Evaluator.evaluate(model, test, batchSize, amp);
+      Evaluator.Result result = Evaluator.evaluate(model, test, batchSize, amp, parallel);
+      if (!writer) {
+        System.out.printf(Locale.ROOT, "test: loss %.4f, accuracy %.4f (%d images, all ranks); rank 0 writes the run%n",
+            result.loss(), result.accuracy(), result.metrics().count());
+        return 0;
+      }
       ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(imageSize), classes);
       writeMetrics(result, classes, report);
       Charts.curves(history, "xfer train: " + data.getFileName(), out.resolve("curves.png"));
@@ -203,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
   private void prepareRunDir() throws java.io.IOException {
     if (Files.exists(out) && !resume) {
       try (var entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
+        if (entries.anyMatch(p -> !p.getFileName().toString().equals(WORKER_LOGS))) {
           throw new IllegalArgumentException("--out: " + out + " is not empty (use --resume to continue that run, or another directory)");
         }
       }
@@ -214,7 +269,19 @@ final class TrainCommand implements Callable<Integer> {
     Files.createDirectories(out);
   }
 
-  private void writeConfig(LoadedModel loaded, List<String> classes) throws java.io.IOException {
+  /** A run continues only with the world size it started with: the epoch shards and the batches depend on it. */
+  private void requireSameWorldSize(int worldSize) throws java.io.IOException {
+    Path config = out.resolve("config.json");
+    if (!Files.isRegularFile(config)) return;
+    Object recorded = ((Map<?, ?>) dev.xfer.model.io.JsonReader.parse(Files.readString(config))).get("world_size");
+    int previous = recorded == null ? 1 : ((Number) recorded).intValue();
+    if (previous != worldSize) {
+      throw new IllegalArgumentException("--resume: " + out + " was trained with world size " + previous
+          + ", this run has " + worldSize + "; resume with the same number of ranks");
+    }
+  }
+
+  private void writeConfig(LoadedModel loaded, List<String> classes, DataParallel parallel) throws java.io.IOException {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("data", data.toString());
     c.put("weights", weights.weights.toString());
@@ -241,6 +308,8 @@ final class TrainCommand implements Callable<Integer> {
     c.put("augmentation", Map.of("random_flip", randomFlip, "random_resized_crop", randomResizedCrop));
     c.put("amp", amp);
     c.put("device", device);
+    c.put("world_size", parallel.worldSize());
+    if (parallel.distributed()) c.put("sync_batch_norm", parallel.syncBatchNorm());
     Files.writeString(out.resolve("config.json"), Json.object(c) + "\n");
   }
 

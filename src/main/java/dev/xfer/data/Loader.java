@@ -111,6 +111,21 @@ public final class Loader implements AutoCloseable {
     return e;
   }
 
+  /**
+   * Starts epoch {@code epoch} over the given sample indices instead of {@link #order(int)} (a data-parallel
+   * rank's shard); augmentation still follows {@code epoch}.
+   */
+  public Epoch epoch(int epoch, int[] order) {
+    for (int i : order) {
+      if (i < 0 || i >= samples.size()) {
+        throw new IllegalArgumentException("sample index: expected in [0, " + samples.size() + "), found " + i);
+      }
+    }
+    Epoch e = new Epoch(this, epoch, order.clone(), open::remove);
+    open.add(e);
+    return e;
+  }
+
   /** The sample indices epoch {@code epoch} streams, in order (the shuffle buffer applied). */
   public int[] order(int epoch) {
     return shuffleBufferOrder(samples.size(), config.shuffleBuffer(), Seeds.mix(config.seed(), epoch));

@@ -24,14 +24,25 @@ public final class GradientAverager {
 
   /** Replaces each parameter's gradient by the mean over ranks; parameters without gradient are skipped. */
   public void average(List<Tensor> parameters) {
+    List<Tensor> grads = new ArrayList<>();
+    for (Tensor p : parameters) {
+      grads.add(p.grad());
+    }
+    averageGradients(grads);
+  }
+
+  /**
+   * Replaces each gradient tensor, in place, by its mean over ranks; null or undefined entries are skipped (every
+   * rank must skip the same ones).
+   */
+  public void averageGradients(List<Tensor> grads) {
     if (context.worldSize() == 1) {
       return;
     }
     List<Tensor> bucket = new ArrayList<>();
     long filled = 0;
-    for (Tensor p : parameters) {
-      Tensor g = p.grad();
-      if (g == null || !g.defined()) {
+    for (Tensor g : grads) {
+      if (g == null || g.isNull() || !g.defined()) {
         continue;
       }
       if (!bucket.isEmpty() && filled + g.numel() > bucketElements) {

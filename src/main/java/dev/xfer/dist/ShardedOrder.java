@@ -23,6 +23,33 @@ public final class ShardedOrder {
     return out;
   }
 
+  /** {@link #shard(int[], int, int)} for an order of example indices as the training data gives it. */
+  public static long[] shard(long[] epochOrder, int rank, int worldSize) {
+    if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+      throw new IllegalArgumentException("rank " + rank + " is not within world size " + worldSize);
+    }
+    long[] out = new long[epochOrder.length / worldSize];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = epochOrder[i * worldSize + rank];
+    }
+    return out;
+  }
+
+  /**
+   * Every {@code worldSize}-th example from {@code rank}, without trimming: the shards together cover the order
+   * exactly once (evaluation, where every example must count once).
+   */
+  public static long[] cover(long[] order, int rank, int worldSize) {
+    if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+      throw new IllegalArgumentException("rank " + rank + " is not within world size " + worldSize);
+    }
+    long[] out = new long[(order.length - rank + worldSize - 1) / worldSize];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = order[i * worldSize + rank];
+    }
+    return out;
+  }
+
   /** The examples a single process would use for the same trimmed epoch (for equivalence checks). */
   public static int[] trimmed(int[] epochOrder, int worldSize) {
     return Arrays.copyOf(epochOrder, epochOrder.length / worldSize * worldSize);

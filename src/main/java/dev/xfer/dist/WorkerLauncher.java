@@ -17,8 +17,15 @@ public final class WorkerLauncher {
   private final int masterPort;
   private final long timeoutMs;
   private final Path logDirectory;
+  private final boolean rank0OnConsole;
 
+  /** Every rank's output goes to {@code logDirectory/rank<r>.log}; {@code timeoutMs <= 0}: no deadline. */
   public WorkerLauncher(int worldSize, int masterPort, long timeoutMs, Path logDirectory) {
+    this(worldSize, masterPort, timeoutMs, logDirectory, false);
+  }
+
+  /** As above; with {@code rank0OnConsole}, rank 0 writes to this process's standard output and error instead. */
+  public WorkerLauncher(int worldSize, int masterPort, long timeoutMs, Path logDirectory, boolean rank0OnConsole) {
     if (worldSize < 1) {
       throw new IllegalArgumentException("--nproc must be at least 1, got " + worldSize);
     }
@@ -26,12 +33,16 @@ public final class WorkerLauncher {
     this.masterPort = masterPort;
     this.timeoutMs = timeoutMs;
     this.logDirectory = logDirectory;
+    this.rank0OnConsole = rank0OnConsole;
   }
 
   /** Runs {@code mainClass args} in every rank; returns normally only if all ranks exit 0. */
   public void run(String mainClass, List<String> args) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<Process> workers = new ArrayList<>();
+    List<Process> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Ctrl-C or a kill of this launcher must not leave workers behind waiting on a rendezvous
+    Thread reaper = new Thread(() -> workers.forEach(Process::destroyForcibly), "xfer-worker-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
     try {
       for (int rank = 0; rank < worldSize; rank++) {
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -41,10 +52,15 @@ public final class WorkerLauncher {
         pb.environment().put("RANK", Integer.toString(rank));
         pb.environment().put("LOCAL_RANK", Integer.toString(rank));
         pb.environment().put("WORLD_SIZE", Integer.toString(worldSize));
+        pb.environment().put("LOCAL_WORLD_SIZE", Integer.toString(worldSize));
         pb.environment().put("MASTER_ADDR", "127.0.0.1");
         pb.environment().put("MASTER_PORT", Integer.toString(masterPort));
-        File log = logDirectory.resolve("rank" + rank + ".log").toFile();
-        pb.redirectErrorStream(true).redirectOutput(log);
+        if (rank == 0 && rank0OnConsole) {
+          pb.inheritIO();
+        } else {
+          File log = logDirectory.resolve("rank" + rank + ".log").toFile();
+          pb.redirectErrorStream(true).redirectOutput(log);
+        }
         workers.add(pb.start());
       }
       waitForAll(workers);
@@ -52,11 +68,16 @@ public final class WorkerLauncher {
       for (Process p : workers) {
         p.destroyForcibly();
       }
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
     }
   }
 
   private void waitForAll(List<Process> workers) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    long start = System.nanoTime();
     boolean[] done = new boolean[workers.size()];
     int remaining = workers.size();
     while (remaining > 0) {
@@ -65,13 +86,14 @@ public final class WorkerLauncher {
         if (!done[rank] && !p.isAlive()) {
           if (p.exitValue() != 0) {
             Thread.sleep(300); // let near-simultaneous failures show, so the report lists them all
-            throw new DistributedException(failures(workers) + "; job stopped (logs in " + logDirectory + ")");
+            throw new DistributedException(failures(workers, logDirectory) + "; job stopped (logs in " + logDirectory
+                + ")");
           }
           done[rank] = true;
           remaining--;
         }
       }
-      if (System.nanoTime() > deadline) {
+      if (timeoutMs > 0 && System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
         StringBuilder running = new StringBuilder();
         for (int rank = 0; rank < done.length; rank++) {
           if (!done[rank]) {
@@ -85,16 +107,37 @@ public final class WorkerLauncher {
     }
   }
 
-  private static String failures(List<Process> workers) {
+  private static String failures(List<Process> workers, Path logDirectory) {
     StringBuilder sb = new StringBuilder();
     for (int rank = 0; rank < workers.size(); rank++) {
       Process p = workers.get(rank);
       if (!p.isAlive() && p.exitValue() != 0) {
         sb.append(sb.length() == 0 ? "" : ", ").append("worker rank ").append(rank)
             .append(" exited with status ").append(p.exitValue());
+        String cause = lastError(logDirectory.resolve("rank" + rank + ".log"));
+        if (!cause.isEmpty()) sb.append(" (").append(cause).append(")");
       }
     }
     return sb.toString();
+  }
+
+  /** The header line of the last exception in a worker's log ("" when none), so the error says why. */
+  private static String lastError(Path log) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (lines.get(i).startsWith("Exception in thread")) return lines.get(i).strip();
+      }
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String line = lines.get(i);
+        boolean traceLine = line.startsWith("\t") || line.startsWith(" ") || line.startsWith("Caused by")
+            || line.startsWith("frame #");
+        if (!traceLine && (line.contains("Exception") || line.contains("Error"))) return line.strip();
+      }
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+    return "";
   }
 
   /** A TCP port that was free on loopback a moment ago. */

@@ -40,6 +40,7 @@ public final class Xception extends Module {
   private final SeparableConv2d conv4;
   private final BatchNorm2dImpl bn4;
   private LinearImpl fc;
+  private BatchNormForward norm = BatchNormForward.LOCAL;
 
   public Xception(XceptionConfig config) {
     this.config = config;
@@ -79,6 +80,12 @@ public final class Xception extends Module {
     return specs;
   }
 
+  /** Applies every BatchNorm layer through {@code forward} from now on ({@link BatchNormForward#LOCAL} restores the default). */
+  public void setBatchNormForward(BatchNormForward forward) {
+    norm = java.util.Objects.requireNonNull(forward, "forward");
+    for (XceptionBlock b : blocks) b.setBatchNormForward(forward);
+  }
+
   public XceptionConfig config() {
     return config;
   }
@@ -94,15 +101,15 @@ public final class Xception extends Module {
       throw new IllegalArgumentException("input: expected (N, 3, H, W) images, found " + java.util.Arrays.toString(StateDict.shapeOf(x)));
     }
     XceptionConfig.checkInputSize(x.size(2), x.size(3));
-    x = torch.relu(bn1.forward(conv1.forward(x)));
-    x = torch.relu(bn2.forward(conv2.forward(x)));
+    x = torch.relu(norm.apply(bn1, conv1.forward(x)));
+    x = torch.relu(norm.apply(bn2, conv2.forward(x)));
     observer.accept("stem", x);
     for (int i = 0; i < blocks.size(); i++) {
       x = blocks.get(i).forward(x);
       observer.accept("block" + (i + 1), x);
     }
-    x = torch.relu(bn3.forward(conv3.forward(x)));
-    x = torch.relu(bn4.forward(conv4.forward(x)));
+    x = torch.relu(norm.apply(bn3, conv3.forward(x)));
+    x = torch.relu(norm.apply(bn4, conv4.forward(x)));
     observer.accept("exit", x);
     return x;
   }

@@ -32,6 +32,7 @@ public final class XceptionBlock extends Module {
   private final BatchNorm2dImpl skipBn;
   private final boolean downsample;
   private final boolean samePooling;
+  private BatchNormForward norm = BatchNormForward.LOCAL;
 
   public XceptionBlock(Spec spec, Numerics numerics) {
     rep = register_module("rep", new Module());
@@ -47,7 +48,7 @@ public final class XceptionBlock extends Module {
       SeparableConv2d conv = rep.register_module(String.valueOf(index++), new SeparableConv2d(in, out));
       BatchNorm2dImpl bn = rep.register_module(String.valueOf(index++), batchNorm(out, numerics));
       steps.add(conv::forward);
-      steps.add(bn::forward);
+      steps.add(x -> norm.apply(bn, x));
     }
     downsample = spec.stride() != 1;
     samePooling = numerics.samePooling();
@@ -66,8 +67,12 @@ public final class XceptionBlock extends Module {
     Tensor x = input;
     for (UnaryOperator<Tensor> step : steps) x = step.apply(x);
     if (downsample) x = MaxPool.apply3x3s2(x, samePooling);
-    Tensor shortcut = skip == null ? input : skipBn.forward(skip.forward(input));
+    Tensor shortcut = skip == null ? input : norm.apply(skipBn, skip.forward(input));
     return x.add(shortcut);
+  }
+
+  void setBatchNormForward(BatchNormForward forward) {
+    norm = forward;
   }
 
   static BatchNorm2dImpl batchNorm(int channels, Numerics numerics) {

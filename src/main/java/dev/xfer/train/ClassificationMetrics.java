@@ -18,6 +18,13 @@ public final class ClassificationMetrics {
     confusion = new long[numClasses][numClasses];
   }
 
+  /** Adds {@code n} predictions of {@code predicted} for examples of class {@code label} (merging counts). */
+  public void add(int label, int predicted, long n) {
+    if (n < 0) throw new IllegalArgumentException("count: expected >= 0, found " + n);
+    add(label, predicted);
+    confusion[label][predicted] += n - 1;
+  }
+
   /** Adds one prediction. */
   public void add(int label, int predicted) {
     int k = confusion.length;

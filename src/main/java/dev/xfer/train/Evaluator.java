@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.dist.DataParallel;
 import dev.xfer.model.Xception;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
@@ -26,17 +27,28 @@ public final class Evaluator {
 
   /** As {@link #evaluate(Xception, TrainingData, int)}, the backbone under bf16 autocast when {@code amp}. */
   public static Result evaluate(Xception model, TrainingData data, int batchSize, boolean amp) {
+    return evaluate(model, data, batchSize, amp, DataParallel.single());
+  }
+
+  /**
+   * As {@link #evaluate(Xception, TrainingData, int, boolean)} as one rank of a data-parallel job: each rank runs
+   * its share of the examples, and the loss sum, count and confusion matrix are summed over ranks, so every rank
+   * returns the figures of the whole split.
+   */
+  public static Result evaluate(Xception model, TrainingData data, int batchSize, boolean amp, DataParallel parallel) {
     boolean wasTraining = model.is_training();
     model.eval();
     try {
       Accumulator acc = new Accumulator(data.classNames().size());
-      for (LabeledBatch b : data.inOrder(batchSize)) {
+      Iterable<LabeledBatch> batches = parallel.distributed()
+          ? data.batches(parallel.evaluationShard(data.naturalOrder()), batchSize) : data.inOrder(batchSize);
+      for (LabeledBatch b : batches) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
           Tensor inputs = ModelDevice.to(b.inputs(), model);
           acc.add(MixedPrecision.toFloat(MixedPrecision.run(amp, model, () -> model.forward(inputs))), b.labels());
         }
       }
-      return acc.result();
+      return parallel.distributed() ? acc.summedOver(parallel) : acc.result();
     } finally {
       model.train(wasTraining);
     }
@@ -78,6 +90,21 @@ public final class Evaluator {
       new org.bytedeco.javacpp.LongPointer(predictedCpu.data_ptr()).capacity(n).get(p);
       new org.bytedeco.javacpp.LongPointer(labelsCpu.data_ptr()).capacity(n).get(y);
       for (int i = 0; i < n; i++) metrics.add((int) y[i], (int) p[i]);
+    }
+
+    /** The result of the examples of all ranks. */
+    Result summedOver(DataParallel parallel) {
+      long[][] confusion = metrics.confusion();
+      int k = confusion.length;
+      double[] local = new double[2 + k * k];
+      local[0] = lossSum;
+      local[1] = count;
+      for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) local[2 + i * k + j] = confusion[i][j];
+      double[] total = parallel.sum(local);
+      ClassificationMetrics all = new ClassificationMetrics(k);
+      for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) all.add(i, j, Math.round(total[2 + i * k + j]));
+      long n = Math.round(total[1]);
+      return new Result(n == 0 ? Double.NaN : total[0] / n, all);
     }
 
     Result result() {

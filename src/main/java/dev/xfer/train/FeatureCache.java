@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.dist.DataParallel;
 import dev.xfer.kernels.HeadKernel;
 import dev.xfer.model.Xception;
 import java.util.ArrayList;
@@ -48,6 +49,24 @@ public final class FeatureCache {
     if (pooled.isEmpty()) throw new IllegalArgumentException("feature cache: expected at least one batch, found none");
     return new FeatureCache(torch.cat(new TensorVector(pooled.toArray(new Tensor[0]))),
         torch.cat(new TensorVector(labels.toArray(new Tensor[0]))));
+  }
+
+  /**
+   * The features of all of {@code data} (natural order), each rank of a data-parallel job computing its share and
+   * the shares then summed into the whole (an all-gather by all-reduce of zero-filled tensors).
+   */
+  public static FeatureCache build(Xception model, TrainingData data, int batchSize, boolean amp, DataParallel parallel) {
+    if (!parallel.distributed()) return build(model, data.inOrder(batchSize), amp);
+    long[] mine = parallel.evaluationShard(data.naturalOrder());
+    FeatureCache part = build(model, data.batches(mine, batchSize), amp);
+    Tensor index = dev.xfer.kernels.Tensors.ofLongs(mine);
+    Tensor features = torch.zeros(new long[] {data.size(), part.features.size(1)}, part.features.options());
+    Tensor labels = torch.zeros(new long[] {data.size()}, part.labels.options());
+    features.index_copy_(0, index, part.features);
+    labels.index_copy_(0, index, part.labels);
+    parallel.sumInPlace(features);
+    parallel.sumInPlace(labels);
+    return new FeatureCache(features, labels);
   }
 
   /** (N, C) pooled features. */

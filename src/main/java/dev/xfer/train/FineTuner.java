@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.dist.DataParallel;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.JsonReader;
@@ -31,24 +32,36 @@ public final class FineTuner {
    *
    * @param earlyStopping early stopping on validation loss, per phase (null: off)
    * @param amp bf16 autocast for backbone passes (the caller checks the CPU supports it)
+   * @param parallel the data-parallel job this process is a rank of ({@link DataParallel#single()}: none);
+   *     {@code batchSize} is then per rank, and only rank 0 writes to {@code runDir}
    */
   public record Options(int batchSize, long seed, boolean featureCache, Path runDir, ProgressPrinter progress,
-      EarlyStopping earlyStopping, boolean amp) {
+      EarlyStopping earlyStopping, boolean amp, DataParallel parallel) {
     public Options {
       if (batchSize < 1) throw new IllegalArgumentException("batch size: expected >= 1, found " + batchSize);
+      if (parallel == null) parallel = DataParallel.single();
     }
 
-    /** Without early stopping, in float32. */
+    /** Without early stopping, in float32, one process. */
     public Options(int batchSize, long seed, boolean featureCache, Path runDir, ProgressPrinter progress) {
-      this(batchSize, seed, featureCache, runDir, progress, null, false);
+      this(batchSize, seed, featureCache, runDir, progress, null, false, null);
     }
 
     public Options withEarlyStopping(EarlyStopping e) {
-      return new Options(batchSize, seed, featureCache, runDir, progress, e, amp);
+      return new Options(batchSize, seed, featureCache, runDir, progress, e, amp, parallel);
     }
 
     public Options withAmp(boolean on) {
-      return new Options(batchSize, seed, featureCache, runDir, progress, earlyStopping, on);
+      return new Options(batchSize, seed, featureCache, runDir, progress, earlyStopping, on, parallel);
+    }
+
+    public Options withParallel(DataParallel p) {
+      return new Options(batchSize, seed, featureCache, runDir, progress, earlyStopping, amp, p);
+    }
+
+    /** True when this process writes checkpoints and history (a run directory, and rank 0). */
+    boolean writes() {
+      return runDir != null && parallel.writesOutputs();
     }
   }
 
@@ -73,7 +86,9 @@ public final class FineTuner {
       options.progress().phaseStart(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done%s",
           resume.phaseIndex() + 1, resume.epochsDone(), resume.stopping().stopped() ? " (stopped early)" : ""));
     }
-    try (InterruptGuard guard = options.runDir() == null ? null : new InterruptGuard(options.runDir(), System.err)) {
+    options.parallel().configure(model);
+    options.parallel().broadcastFromRank0(StateDict.tensorsOf(model).values());
+    try (InterruptGuard guard = !options.writes() ? null : new InterruptGuard(options.runDir(), System.err)) {
       int epochOffset = 0; // epochs of earlier phases, so every epoch of the run has its own shuffle
       for (int pi = 0; pi < phases.size(); pi++) {
         PhaseConfig phase = phases.get(pi);
@@ -99,7 +114,9 @@ public final class FineTuner {
     Freezer freezer = new Freezer(model, Freezer.stagesBefore(model, phase.firstTrainableStage()));
     Map<String, Tensor> trainable = new LinkedHashMap<>();
     StateDict.tensorsOf(model).forEach((n, t) -> { if (t.requires_grad()) trainable.put(n, t); });
-    int steps = (train.size() + options.batchSize() - 1) / options.batchSize();
+    DataParallel parallel = options.parallel();
+    int examplesPerRank = train.size() / parallel.worldSize(); // the epoch is trimmed to a multiple of the world size
+    int steps = (examplesPerRank + options.batchSize() - 1) / options.batchSize();
     Optimizer optimizer = phase.newOptimizer(trainable, steps);
     if (resume != null) resume.restoreOptimizer(optimizer);
     EarlyStopping stopping = options.earlyStopping();
@@ -112,15 +129,17 @@ public final class FineTuner {
     FeatureCache validCache = null;
     HeadTrainer headTrainer = null;
     if (cached) {
-      trainCache = FeatureCache.build(model, train.inOrder(options.batchSize()), options.amp());
-      validCache = FeatureCache.build(model, valid.inOrder(options.batchSize()), options.amp());
-      headTrainer = new HeadTrainer(trainable.get("fc.weight"), trainable.get("fc.bias"), optimizer, phase.labelSmoothing());
+      trainCache = FeatureCache.build(model, train, options.batchSize(), options.amp(), parallel);
+      validCache = FeatureCache.build(model, valid, options.batchSize(), options.amp(), parallel);
+      headTrainer = new HeadTrainer(trainable.get("fc.weight"), trainable.get("fc.bias"), optimizer, phase.labelSmoothing(),
+          parallel);
     }
     for (int epoch = firstEpoch; epoch < phase.epochs(); epoch++) {
       options.progress().epochStart(phase.name(), epoch + 1, phase.epochs());
       long start = System.nanoTime();
-      long[] order = train.order(epochOffset + epoch);
+      long[] order = parallel.trainingShard(train.order(epochOffset + epoch));
       Iterable<LabeledBatch> batches = cached ? trainCache.batches(order, options.batchSize())
+          : parallel.distributed() ? train.epochBatches(epochOffset + epoch, order, options.batchSize())
           : train.epochBatches(epochOffset + epoch, options.batchSize());
       double lossSum = 0;
       long correct = 0;
@@ -138,9 +157,14 @@ public final class FineTuner {
         options.progress().step(++step, steps, lossSum / seen, (double) correct / seen);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      if (parallel.distributed() && !parallel.syncBatchNorm()) {
+        // per-rank BatchNorm statistics drift apart: validate, checkpoint and continue with rank 0's, as DDP's
+        // broadcast_buffers leaves them
+        parallel.broadcastFromRank0(runningStatistics());
+      }
       Evaluator.Result val = cached
           ? Evaluator.evaluateHead(fc("weight"), fc("bias"), validCache, options.batchSize())
-          : Evaluator.evaluate(model, valid, options.batchSize(), options.amp());
+          : Evaluator.evaluate(model, valid, options.batchSize(), options.amp(), parallel);
       EpochRecord record = new EpochRecord(phase.name(), epoch + 1, lossSum / seen, (double) correct / seen,
           val.loss(), val.accuracy(), optimizer.currentLearningRate(), seconds, seen / seconds);
       history.add(record);
@@ -162,7 +186,7 @@ public final class FineTuner {
         }
       }
       boolean phaseEnds = lastEpoch || stopState.stopped();
-      if (options.runDir() != null) {
+      if (options.writes()) {
         Checkpoint checkpoint = Checkpoint.capture(phaseIndex, epoch + 1, options.seed(), model, optimizer, stopState,
             phaseEnds || stopping == null || !stopping.restoreBest() ? Map.of() : best, historyJson());
         String done = String.format(Locale.ROOT, "phase %s epoch %d", phase.name(), epoch + 1);
@@ -198,12 +222,31 @@ public final class FineTuner {
       Tensor loss = Losses.crossEntropy(logits, labels, phase.labelSmoothing());
       double value = loss.item_double();
       long correct = logits.argmax(new LongOptional(1), false).eq(labels).sum().item_long();
+      long count = labels.size(0);
+      DataParallel parallel = options.parallel();
+      if (parallel.distributed()) { // the whole batch's figures, so every rank takes the same decision below
+        double[] total = parallel.sum(value * count, correct, count);
+        value = total[0] / total[2];
+        correct = (long) total[1];
+        count = (long) total[2];
+      }
       if (Double.isFinite(value)) {
         loss.backward();
+        List<Tensor> grads = new ArrayList<>();
+        for (Tensor p : optimizer.parameters()) grads.add(p.grad());
+        parallel.averageGradients(grads);
         optimizer.step();
       }
-      return new HeadTrainer.StepResult(value, correct, labels.size(0));
+      return new HeadTrainer.StepResult(value, correct, count);
     }
+  }
+
+  private List<Tensor> runningStatistics() {
+    List<Tensor> out = new ArrayList<>();
+    StateDict.tensorsOf(model).forEach((name, t) -> {
+      if (name.endsWith("running_mean") || name.endsWith("running_var")) out.add(t);
+    });
+    return out;
   }
 
   private Tensor fc(String which) {

@@ -64,6 +64,25 @@ public final class FolderData implements TrainingData, AutoCloseable {
   }
 
   @Override
+  public Iterable<LabeledBatch> epochBatches(int epoch, long[] examples, int batchSize) {
+    requireBatchSize(batchSize);
+    return () -> adapt(shuffled.epoch(epoch, toInts(examples)));
+  }
+
+  /** The given examples in the given order, without shuffling or augmentation (evaluation shards). */
+  @Override
+  public Iterable<LabeledBatch> batches(long[] order, int batchSize) {
+    requireBatchSize(batchSize);
+    return () -> adapt(ordered.epoch(0, toInts(order)));
+  }
+
+  private static int[] toInts(long[] indices) {
+    int[] out = new int[indices.length];
+    for (int i = 0; i < out.length; i++) out[i] = Math.toIntExact(indices[i]);
+    return out;
+  }
+
+  @Override
   public Iterable<LabeledBatch> inOrder(int batchSize) {
     requireBatchSize(batchSize);
     return () -> adapt(ordered.epoch(0));

@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.dist.DataParallel;
 import dev.xfer.kernels.HeadGradients;
 import dev.xfer.kernels.HeadKernel;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class HeadTrainer {
   private final Tensor bias;
   private final Optimizer optimizer;
   private final double labelSmoothing;
+  private final DataParallel parallel;
 
   /** {@code weight} (K, C) and {@code bias} (K) are updated in place (e.g. the model's fc parameters). */
   public HeadTrainer(Tensor weight, Tensor bias, Optimizer optimizer) {
@@ -27,6 +29,12 @@ public final class HeadTrainer {
 
   /** As {@link #HeadTrainer(Tensor, Tensor, Optimizer)}, with label smoothing {@code epsilon} in the loss. */
   public HeadTrainer(Tensor weight, Tensor bias, Optimizer optimizer, double labelSmoothing) {
+    this(weight, bias, optimizer, labelSmoothing, DataParallel.single());
+  }
+
+  /** As above, as one rank of a data-parallel job: figures are summed and gradients averaged over ranks. */
+  public HeadTrainer(Tensor weight, Tensor bias, Optimizer optimizer, double labelSmoothing, DataParallel parallel) {
+    this.parallel = parallel;
     this.weight = weight;
     this.bias = bias;
     this.optimizer = optimizer;
@@ -52,8 +60,18 @@ public final class HeadTrainer {
         l.backward();
         grads = List.of(w.grad(), b.grad());
       }
-      if (Double.isFinite(loss)) optimizer.stepWith(grads);
-      return new StepResult(loss, correct, batch.labels().size(0));
+      long count = batch.labels().size(0);
+      if (parallel.distributed()) { // the whole batch's figures, so every rank takes the same decision below
+        double[] total = parallel.sum(loss * count, correct, count);
+        loss = total[0] / total[2];
+        correct = (long) total[1];
+        count = (long) total[2];
+      }
+      if (Double.isFinite(loss)) {
+        parallel.averageGradients(grads);
+        optimizer.stepWith(grads);
+      }
+      return new StepResult(loss, correct, count);
     }
   }
 

@@ -42,6 +42,14 @@ public interface TrainingData {
     return batches(order(epoch), batchSize);
   }
 
+  /**
+   * The batches of {@code epoch} over {@code examples} (a subset of {@link #order(int)} in that order, as a
+   * data-parallel rank's shard); augmentation, if any, follows {@code epoch}.
+   */
+  default Iterable<LabeledBatch> epochBatches(int epoch, long[] examples, int batchSize) {
+    return batches(examples, batchSize);
+  }
+
   /** All examples in natural order (evaluation, feature caching). */
   default Iterable<LabeledBatch> inOrder(int batchSize) {
     return batches(naturalOrder(), batchSize);

@@ -1,0 +1,165 @@
+package dev.xfer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xfer.dist.WorkerLauncher;
+import dev.xfer.model.ModelFile;
+import dev.xfer.model.Numerics;
+import dev.xfer.model.Preprocessing;
+import dev.xfer.model.Xception;
+import dev.xfer.model.XceptionConfig;
+import dev.xfer.model.io.JsonReader;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code xfer train --nproc 2} end to end on a tiny generated folder against the oracle, the same command in one
+ * process with twice the batch; and a rendezvous that cannot complete.
+ */
+class TrainDistributedCommandTest {
+  private static final List<String> CLASSES = List.of("blue", "green", "red");
+  @TempDir Path dir;
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void twoWorkersWithBatch4MatchOneProcessWithBatch8() throws Exception {
+    Path data = folder(16);
+    Path weights = weights();
+    Path two = dir.resolve("two");
+    Path one = dir.resolve("one");
+    assertEquals(0, run(args(data, weights, two, 4, "--finetune-epochs", "1", "--nproc", "2", "--sync-bn")),
+        err.toString());
+    assertEquals(0, run(args(data, weights, one, 8, "--finetune-epochs", "1")), err.toString());
+
+    for (String f : List.of("model.safetensors", "history.json", "metrics.json", "config.json", "curves.png",
+        "confusion.png", "checkpoint.safetensors")) {
+      assertTrue(Files.isRegularFile(two.resolve(f)), f);
+    }
+    assertTrue(Files.isRegularFile(two.resolve("workers/rank1.log")), "rank 1 logs to RUN_DIR/workers");
+    assertFalse(Files.exists(two.resolve("workers/rank0.log")), "rank 0 prints to the console");
+    Map<?, ?> config = json(two.resolve("config.json"));
+    assertEquals(2L, ((Number) config.get("world_size")).longValue());
+    assertEquals(Boolean.TRUE, config.get("sync_batch_norm"));
+
+    Map<?, ?> m2 = json(two.resolve("metrics.json"));
+    Map<?, ?> m1 = json(one.resolve("metrics.json"));
+    assertEquals(((Number) m1.get("test_images")).longValue(), ((Number) m2.get("test_images")).longValue());
+    assertEquals(m1.get("confusion_matrix"), m2.get("confusion_matrix"));
+    double testLoss1 = ((Number) m1.get("test_loss")).doubleValue();
+    double testLoss2 = ((Number) m2.get("test_loss")).doubleValue();
+    List<Double> h1 = historyFigures(one);
+    List<Double> h2 = historyFigures(two);
+    System.out.printf("xfer train --nproc 2 vs 1 process: test loss %.8f vs %.8f; history %s vs %s%n", testLoss2,
+        testLoss1, h2, h1);
+    assertEquals(testLoss1, testLoss2, 1e-4);
+    assertEquals(h1.size(), h2.size());
+    for (int i = 0; i < h1.size(); i++) assertEquals(h1.get(i), h2.get(i), 1e-4, "history figure " + i);
+  }
+
+  /** Interrupted after phase 2's first epoch and resumed, against the same job run through, both with 2 workers. */
+  @Test
+  void resumeWithTheSameWorldSizeContinuesTheRun() throws Exception {
+    Path data = folder(8);
+    Path weights = weights();
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    assertEquals(0, run(args(data, weights, whole, 4, "--nproc", "2", "--finetune-epochs", "2")), err.toString());
+    assertEquals(0, run(args(data, weights, split, 4, "--nproc", "2", "--finetune-epochs", "1")), err.toString());
+    assertEquals(1, run(args(data, weights, split, 8, "--finetune-epochs", "2", "--resume")), "world size 1 refused");
+    assertTrue(err.toString().contains("trained with world size 2, this run has 1"), err.toString());
+    assertEquals(0, run(args(data, weights, split, 4, "--nproc", "2", "--finetune-epochs", "2", "--resume")),
+        err.toString());
+    List<Double> h1 = historyFigures(whole);
+    List<Double> h2 = historyFigures(split);
+    System.out.printf("--nproc 2 resumed vs straight through: history %s vs %s%n", h2, h1);
+    assertEquals(h1.size(), h2.size());
+    for (int i = 0; i < h1.size(); i++) assertEquals(h1.get(i), h2.get(i), 1e-6, "history figure " + i);
+    assertEquals(((Number) json(whole.resolve("metrics.json")).get("test_loss")).doubleValue(),
+        ((Number) json(split.resolve("metrics.json")).get("test_loss")).doubleValue(), 1e-6);
+  }
+
+  @Test
+  void aRendezvousThatCannotCompleteEndsWithAnErrorNamingTheRank() throws Exception {
+    long start = System.nanoTime();
+    int code = run("--data", dir.toString(), "--weights", "none.safetensors", "--out", dir.resolve("run").toString(),
+        "--rank", "0", "--world-size", "2", "--master-port", Integer.toString(WorkerLauncher.freePort()),
+        "--dist-timeout", "3", "--device", "cpu");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(1, code);
+    assertTrue(err.toString().contains("rank 0 of 2") && err.toString().contains("did not complete"), err.toString());
+    assertTrue(seconds < 30, "ended after " + seconds + " s");
+  }
+
+  /** Train loss, accuracy, validation loss and accuracy of every epoch. */
+  private static List<Double> historyFigures(Path run) throws Exception {
+    List<Double> out = new ArrayList<>();
+    for (Object row : (List<?>) json(run.resolve("history.json")).get("epochs")) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      for (String k : List.of("loss", "accuracy", "val_loss", "val_accuracy")) out.add(((Number) r.get(k)).doubleValue());
+    }
+    return out;
+  }
+
+  private static String[] args(Path data, Path weights, Path out, int batch, String... extra) {
+    List<String> a = new ArrayList<>(List.of("--data", data.toString(), "--weights", weights.toString(), "--out",
+        out.toString(), "--image-size", "71", "--batch-size", Integer.toString(batch), "--head-epochs", "1",
+        "--head-lr", "0.05", "--finetune-lr", "0.001", "--device", "cpu", "--threads", "1"));
+    a.addAll(List.of(extra));
+    return a.toArray(new String[0]);
+  }
+
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new TrainCommand());
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(new ErrorReporter());
+    return cli.execute(args);
+  }
+
+  private static Map<?, ?> json(Path file) throws Exception {
+    return (Map<?, ?>) JsonReader.parse(Files.readString(file));
+  }
+
+  private Path folder(int perClass) throws Exception {
+    Path data = dir.resolve("data");
+    Random rng = new Random(3);
+    for (int c = 0; c < CLASSES.size(); c++) {
+      Path cls = Files.createDirectories(data.resolve(CLASSES.get(c)));
+      for (int i = 0; i < perClass; i++) {
+        BufferedImage img = new BufferedImage(80, 90, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 90; y++) {
+          for (int x = 0; x < 80; x++) {
+            int[] rgb = {rng.nextInt(60), rng.nextInt(60), rng.nextInt(60)};
+            rgb[2 - c] += 150; // class c is dominated by one channel
+            img.setRGB(x, y, (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]);
+          }
+        }
+        ImageIO.write(img, "png", cls.resolve("img" + i + ".png").toFile());
+      }
+    }
+    return data;
+  }
+
+  private Path weights() throws Exception {
+    Path file = dir.resolve("tiny.safetensors");
+    try (PointerScope scope = new PointerScope()) {
+      torch.manual_seed(1);
+      ModelFile.save(file, new Xception(new XceptionConfig(0.125, 1, 3, Numerics.KERAS)), Preprocessing.keras(71), CLASSES);
+    }
+    return file;
+  }
+}
