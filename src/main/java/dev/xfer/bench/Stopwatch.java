@@ -29,6 +29,12 @@ public final class Stopwatch {
     return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
   }
 
+  /** "WARMUP+REPEATS", e.g. "2+7". */
+  @Override
+  public String toString() {
+    return warmup + "+" + repeats;
+  }
+
   private static void runScoped(Runnable action) {
     try (PointerScope scope = new PointerScope()) {
       action.run();
