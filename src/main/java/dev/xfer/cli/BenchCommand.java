@@ -58,6 +58,12 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Object> machine = machine(threads);
     System.out.println("machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; " + machine.get("os")
         + "; LibTorch " + machine.get("libtorch") + "; " + threads + " thread(s); device " + machine.get("device"));
+    if (System.getenv("OPENBLAS_NUM_THREADS") == null) {
+      // LibTorch runs float32 1x1 convolutions through OpenBLAS, which sizes its own pool from the core
+      // count, not from --threads; on a busy machine that made the pointwise half 2.6-7.9x slower here.
+      System.out.println("note: OPENBLAS_NUM_THREADS is unset, so OpenBLAS may use every core whatever --threads says;"
+          + " set OPENBLAS_NUM_THREADS=" + threads + " for a " + threads + "-thread measurement");
+    }
 
     System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
     List<BenchResult> kernels = new KernelBenchmarks(kernelWatch).runAll();
@@ -97,6 +103,7 @@ final class BenchCommand implements Callable<Integer> {
     m.put("cpu", cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("threads", threads);
+    m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset (OpenBLAS's own default)
     m.put("device", "cpu");
     m.put("libtorch", Versions.libTorch());
     Map<String, String> info = InfoCommand.collect();
