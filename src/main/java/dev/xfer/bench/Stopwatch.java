@@ -61,6 +61,12 @@ public final class Stopwatch {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
+  /** "WARMUP+REPEATS", e.g. "2+7". */
+  @Override
+  public String toString() {
+    return warmup + "+" + repeats;
+  }
+
   private static void runScoped(Runnable action) {
     try (PointerScope scope = new PointerScope()) {
       action.run();

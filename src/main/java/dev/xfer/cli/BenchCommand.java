@@ -1,35 +1,47 @@
 package dev.xfer.cli;
 
+import dev.xfer.bench.BenchReport;
 import dev.xfer.bench.BenchResult;
 import dev.xfer.bench.KernelBenchmarks;
 import dev.xfer.bench.Stopwatch;
+import dev.xfer.bench.Throughput;
+import dev.xfer.bench.ThroughputBenchmarks;
+import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import dev.xfer.util.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code xfer bench}: xfer's native kernels against the LibTorch op chains they replace. */
+/** {@code xfer bench}: native kernels against LibTorch op chains, then separable-conv and train-step throughput. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Time xfer's fused CPU kernels against the LibTorch op chains a user would otherwise run, in one process on the same inputs: preprocessing (32 JPEG-sized 500x375 uint8 images -> 224x224 float, Keras scaling) and the classifier head (32x2048x7x7 features -> softmax over 5 classes). Reports median milliseconds and the speed-up; numbers are only comparable on one machine.")
+    description = {
+        "Time, on the CPU, in one process:",
+        "  - xfer's fused kernels against the LibTorch op chains a user would otherwise run, on the same inputs:"
+            + " preprocessing (32 JPEG-sized 500x375 uint8 images -> 224x224 float, Keras scaling) and the classifier"
+            + " head (32x2048x7x7 features -> softmax over 5 classes): median ms and the speed-up;",
+        "  - forward+backward of three of Xception's separable convolutions (128@109, 728@14, 1536-2048@7;"
+            + " batch 8, float32, NCHW): images/s, GFLOP/s and GB/s by the formulas printed below the table;",
+        "  - one training step of the compact demo backbone (compact-96-b8) in images/s.",
+        "PyTorch's figures for the same shapes: benchmarks/compare/quick_compare.py. Numbers are only comparable"
+            + " on one machine."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1",
-      description = "LibTorch intra-op threads for both sides (default: ${DEFAULT-VALUE}; the kernels are single-threaded).")
+      description = "LibTorch intra-op threads (default: ${DEFAULT-VALUE}; the kernels are single-threaded).")
   int threads;
 
   @Option(names = "--repeats", defaultValue = "15", description = "Timed runs per measurement; the median is reported (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--quick", description = "Fewer repeats (5), for a smoke run.")
+  @Option(names = "--quick", description = "The short run: 5 timed runs per kernel, 7 per throughput row (well under 2 minutes on 2 cores).")
   boolean quick;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results and the machine description as JSON.")
@@ -38,35 +50,74 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (threads < 1) throw new IllegalArgumentException("--threads: expected at least 1, found " + threads);
+    if (repeats < 1) throw new IllegalArgumentException("--repeats: expected at least 1, found " + repeats);
+    long start = System.nanoTime();
     torch.set_num_threads(threads);
-    Stopwatch stopwatch = new Stopwatch(quick ? 1 : 3, quick ? 5 : repeats);
-    Map<String, String> machine = InfoCommand.collect();
-    machine.put("cpu", cpuModel());
-    System.out.println("machine: " + machine.get("cpu") + "; " + machine.get("os") + "; LibTorch " + Versions.libTorch()
-        + "; " + threads + " thread(s)");
-    System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "benchmark", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (BenchResult r : new KernelBenchmarks(stopwatch).runAll()) {
-      System.out.printf("%-14s %-36s %10.2f %12.2f %7.2fx  %s%n",
-          r.name(), r.shape(), r.xferMillis(), r.baselineMillis(), r.speedup(), r.baseline());
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("name", r.name());
-      row.put("shape", r.shape());
-      row.put("xfer_ms", r.xferMillis());
-      row.put("baseline_ms", r.baselineMillis());
-      row.put("speedup", r.speedup());
-      row.put("baseline", r.baseline());
-      rows.add(row);
+    Stopwatch kernelWatch = quick ? new Stopwatch(1, 5) : new Stopwatch(3, repeats);
+    Stopwatch throughputWatch = quick ? new Stopwatch(2, 7) : new Stopwatch(3, repeats);
+    Map<String, Object> machine = machine(threads);
+    System.out.println("machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; " + machine.get("os")
+        + "; LibTorch " + machine.get("libtorch") + "; " + threads + " thread(s); device " + machine.get("device"));
+    if (System.getenv("OPENBLAS_NUM_THREADS") == null) {
+      // LibTorch runs float32 1x1 convolutions through OpenBLAS, which sizes its own pool from the core
+      // count, not from --threads; on a busy machine that made the pointwise half 2.6-7.9x slower here.
+      System.out.println("note: OPENBLAS_NUM_THREADS is unset, so OpenBLAS may use every core whatever --threads says;"
+          + " set OPENBLAS_NUM_THREADS=" + threads + " for a " + threads + "-thread measurement");
     }
+
+    System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
+    List<BenchResult> kernels = new KernelBenchmarks(kernelWatch).runAll();
+    for (BenchResult r : kernels) {
+      System.out.printf(Locale.ROOT, "%-14s %-36s %10.2f %12.2f %7.2fx  %s%n",
+          r.name(), r.shape(), r.xferMillis(), r.baselineMillis(), r.speedup(), r.baseline());
+    }
+    System.out.println();
+    System.out.printf("%-24s %-14s %5s %10s %10s %9s %8s%n", "throughput", "config", "batch", "ms/batch", "images/s",
+        "GFLOP/s", "GB/s");
+    List<Throughput> rows = new ThroughputBenchmarks(throughputWatch).runAll(r -> System.out.printf(Locale.ROOT,
+        "%-24s %-14s %5d %10.2f %10.2f %9s %8s%n", r.name(), r.config(), r.batch(), r.millisPerBatch(),
+        r.imagesPerSecond(), orDash(r.gflopsPerSecond()), orDash(r.gigabytesPerSecond())));
+    System.out.println("GFLOP/s, GB/s of separable convs: " + BenchReport.FORMULAS.get("separable_flops_per_image")
+        + "; bytes " + BenchReport.FORMULAS.get("separable_bytes_per_image"));
+
+    double seconds = (System.nanoTime() - start) / 1e9;
     if (json != null) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("machine", machine);
-      doc.put("threads", threads);
-      doc.put("results", rows);
-      Files.writeString(json, Json.object(doc) + "\n");
+      Map<String, Object> settings = new LinkedHashMap<>();
+      settings.put("quick", quick);
+      settings.put("threads", threads);
+      settings.put("kernel_warmup_repeats", kernelWatch.toString());
+      settings.put("throughput_warmup_repeats", throughputWatch.toString());
+      settings.put("precision", "fp32");
+      settings.put("memory_format", "nchw");
+      settings.put("seconds", seconds);
+      Files.writeString(json, Json.object(BenchReport.document(machine, settings, kernels, rows)) + "\n");
       System.out.println("wrote " + json);
     }
+    System.out.printf(Locale.ROOT, "bench: %.1f s%n", seconds);
     return 0;
+  }
+
+  /** CPU model, cores, OS, Java, LibTorch version and build, threads, device, oneDNN, native kernels. */
+  static Map<String, Object> machine(int threads) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cpu", cpuModel());
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("threads", threads);
+    m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset (OpenBLAS's own default)
+    m.put("device", "cpu");
+    m.put("libtorch", Versions.libTorch());
+    Map<String, String> info = InfoCommand.collect();
+    m.put("libtorch_build", info.get("libtorch"));
+    m.put("os", info.get("os"));
+    m.put("java", info.get("java"));
+    m.put("mkldnn", info.get("mkldnn"));
+    m.put("cuda", info.get("cuda"));
+    m.put("native_kernels", info.get("native kernels"));
+    return m;
+  }
+
+  private static String orDash(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
   }
 
   static String cpuModel() {

@@ -1,5 +1,6 @@
 package dev.xfer.jmh;
 
+import dev.xfer.bench.SeparableShape;
 import java.util.Collection;
 import java.util.Locale;
 import org.openjdk.jmh.results.BenchmarkResult;

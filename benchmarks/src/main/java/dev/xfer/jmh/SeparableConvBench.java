@@ -1,21 +1,11 @@
 package dev.xfer.jmh;
 
+import dev.xfer.bench.SeparableConvWorkload;
+import dev.xfer.bench.SeparableShape;
 import dev.xfer.model.SeparableConv2d;
-import dev.xfer.train.MixedPrecision;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.BoolOptional;
-import org.bytedeco.pytorch.Conv2dImpl;
-import org.bytedeco.pytorch.Conv2dOptions;
-import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.MemoryFormat;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -73,95 +63,45 @@ public class SeparableConvBench {
   @Param({"1"})
   public int threads;
 
-  private Module conv;
-  private UnaryOperator<Tensor> forward;
-  private Tensor input;
-  private Tensor outputGrad;
-  private Tensor outputGradBf16;
-  private boolean backward;
-  private boolean bf16;
+  private SeparableConvWorkload workload;
 
   @Setup(Level.Trial)
   public void setUp() {
     torch.set_num_threads(threads);
     torch.manual_seed(7);
-    SeparableShape s = SeparableShape.parse(shape);
-    backward = switch (mode) {
+    boolean backward = switch (mode) {
       case "fwd" -> false;
       case "fwdbwd" -> true;
       default -> throw new IllegalArgumentException("mode: expected fwd or fwdbwd, found " + mode);
     };
-    bf16 = switch (precision) {
+    boolean bf16 = switch (precision) {
       case "fp32" -> false;
       case "bf16" -> true;
       default -> throw new IllegalArgumentException("precision: expected fp32 or bf16, found " + precision);
     };
-    MemoryFormat memoryFormat = switch (format) {
-      case "nchw" -> MemoryFormat.Contiguous;
-      case "cl" -> MemoryFormat.ChannelsLast;
+    boolean channelsLast = switch (format) {
+      case "nchw" -> false;
+      case "cl" -> true;
       default -> throw new IllegalArgumentException("format: expected nchw or cl, found " + format);
     };
-    switch (op) {
-      case "sep" -> {
-        SeparableConv2d sep = new SeparableConv2d(s.in(), s.out());
-        conv = sep;
-        forward = sep::forward;
-      }
-      case "dw" -> {
-        Conv2dOptions o = new Conv2dOptions(s.in(), s.in(), new LongPointer(3L, 3L));
-        o.padding().put(new LongPointer(1L, 1L));
-        o.groups().put(s.in());
-        o.bias().put(false);
-        Conv2dImpl dw = new Conv2dImpl(o);
-        conv = dw;
-        forward = dw::forward;
-      }
-      case "pw" -> {
-        Conv2dOptions o = new Conv2dOptions(s.in(), s.out(), new LongPointer(1L, 1L));
-        o.bias().put(false);
-        Conv2dImpl pw = new Conv2dImpl(o);
-        conv = pw;
-        forward = pw::forward;
-      }
+    SeparableConvWorkload.Op part = switch (op) {
+      case "sep" -> SeparableConvWorkload.Op.SEPARABLE;
+      case "dw" -> SeparableConvWorkload.Op.DEPTHWISE;
+      case "pw" -> SeparableConvWorkload.Op.POINTWISE;
       default -> throw new IllegalArgumentException("op: expected sep, dw or pw, found " + op);
-    }
-    try (NoGradGuard g = new NoGradGuard()) {
-      for (Tensor p : conv.parameters().get()) p.set_data(p.contiguous(memoryFormat));
-    }
-    input = torch.randn(batch, s.in(), s.size(), s.size()).contiguous(memoryFormat);
-    input.requires_grad_(backward);
-    if (backward) {
-      Tensor probe = forward.apply(input);
-      outputGrad = torch.ones_like(probe).contiguous(memoryFormat); // a fixed incoming gradient
-      outputGradBf16 = outputGrad.to(ScalarType.BFloat16); // autocast outputs are bf16
-      conv.zero_grad(true);
-    }
+    };
+    workload = new SeparableConvWorkload(SeparableShape.parse(shape), batch, part, backward, channelsLast, bf16);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    conv = null;
-    forward = null;
-    input = null;
-    outputGrad = null;
-    outputGradBf16 = null;
+    workload = null;
   }
 
   @Benchmark
   public void separableConv(Blackhole bh) {
     try (PointerScope scope = new PointerScope()) {
-      if (!backward) {
-        try (NoGradGuard g = new NoGradGuard()) {
-          Tensor out = MixedPrecision.run(bf16, () -> forward.apply(input));
-          bh.consume(out);
-        }
-        return;
-      }
-      conv.zero_grad(true);
-      input.mutable_grad().reset(); // the input's gradient slot, set to none like the weights'
-      Tensor out = MixedPrecision.run(bf16, () -> forward.apply(input));
-      out.backward(bf16 ? outputGradBf16 : outputGrad, new BoolOptional(), false, new TensorArrayRefOptional());
-      bh.consume(input.grad());
+      bh.consume(workload.run());
     }
   }
 }

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# One GPU session's worth of xfer benchmarks (issue 7), for a machine with a CUDA card, nvcc, CMake, Python,
+# PyTorch and (ideally) timm, and no Java or Maven. Fits one 10-minute run: the sections share a deadline
+# (XFER_GPU_BUDGET seconds, default 540) and each is also capped on its own with `timeout`; a section that
+# fails or times out is recorded and the next one runs.
+#
+#   OUT=/some/folder benchmarks/gpu/run.sh           # on the GPU machine, from anywhere
+#   OUT=/tmp/gpu-check benchmarks/gpu/run.sh --cpu   # dry run without a GPU: CPU build, tiny CPU sizes
+#
+# Sections:
+#   env      nvidia-smi, nvcc, cmake, Python, torch, timm versions
+#   build    cmake configure + build of native/ with CUDA (XFER_CUDA=ON; architectures XFER_GPU_ARCH,
+#            default "90" = H100/H200 only, to keep the build short)
+#   ctest    the native kernel tests (CPU and CUDA)
+#   lab      the kernel lab binaries in native/dev (validate every version, then time ms | GB/s)
+#   sepconv  PyTorch separable-conv baselines on CUDA: Xception's 7 shapes, batch 32, fwd and fwd+bwd,
+#            NCHW and channels_last, fp32 and bf16 autocast (compare/sepconv_torch.py)
+#   train    a legacy-Xception train step at 224, batch 32, fp32 and bf16 autocast: timm legacy_xception
+#            when timm imports, else the torch.nn Xception of compare/xception_torch.py (legacy numerics);
+#            then the same with channels_last
+#
+# Output: $OUT/results.txt (every section's output with its exit status and seconds, then a summary),
+# $OUT/<section>.log, $OUT/train-*.json. Builds go to ${TMPDIR:-/tmp}, not to $OUT.
+set -u
+
+cpu_only=0
+[[ "${1:-}" == "--cpu" ]] && cpu_only=1
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${OUT:-$root/gpu-out}"
+mkdir -p "$out"
+results="$out/results.txt"
+build="${TMPDIR:-/tmp}/xfer-gpu-build"
+python="${PYTHON:-python3}"
+budget="${XFER_GPU_BUDGET:-540}"
+arch="${XFER_GPU_ARCH:-90}"
+jobs="$(nproc 2>/dev/null || echo 4)"
+[[ -d /usr/local/cuda/bin ]] && PATH="$PATH:/usr/local/cuda/bin"
+start=$SECONDS
+summary=()
+
+# section NAME CAP_SECONDS COMMAND...: runs COMMAND under timeout (CAP, or what is left of the budget
+# minus a 10 s reserve), appends its output to results.txt and NAME.log, never stops the script.
+section() {
+  local name=$1 cap=$2
+  shift 2
+  local left=$((budget - (SECONDS - start) - 10))
+  ((cap > left)) && cap=$left
+  if ((cap < 5)); then
+    summary+=("$name: skipped (budget spent)")
+    printf '\n=== %s: skipped, budget spent ===\n' "$name" >>"$results"
+    return
+  fi
+  printf '\n=== %s (limit %d s) ===\n$ %s\n' "$name" "$cap" "$*" >>"$results"
+  local t0=$SECONDS rc
+  timeout --kill-after=10 "$cap" "$@" >"$out/$name.log" 2>&1
+  rc=$?
+  cat "$out/$name.log" >>"$results"
+  local what="exit $rc"
+  ((rc == 124 || rc == 137)) && what="timed out after $cap s"
+  printf '=== %s: %s, %d s ===\n' "$name" "$what" $((SECONDS - t0)) >>"$results"
+  summary+=("$name: $what, $((SECONDS - t0)) s")
+}
+
+{
+  echo "xfer GPU benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(hostname)"
+  echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "mode: $([[ $cpu_only == 1 ]] && echo 'CPU dry run (--cpu)' || echo GPU)"
+} >"$results"
+
+section env 30 bash -c "nvidia-smi || echo 'nvidia-smi: not available'
+  nvcc --version || echo 'nvcc: not found'
+  cmake --version | head -1
+  lscpu | grep -E 'Model name|^CPU\\(s\\)' || true
+  $python - <<'EOF'
+import platform
+import torch
+print('Python', platform.python_version(), '| torch', torch.__version__, '| CUDA', torch.version.cuda,
+      '| cuDNN', torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None)
+print('device:', torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no CUDA device')
+try:
+    import timm
+    print('timm', timm.__version__)
+except Exception as e:
+    print('timm: not importable:', e)
+EOF"
+
+if ((cpu_only)); then
+  cuda_args=(-DXFER_CUDA=OFF)
+  device=cpu
+else
+  cuda_args=(-DXFER_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$arch")
+  device=cuda
+fi
+section build 240 bash -c "cmake -S '$root/native' -B '$build' -DCMAKE_BUILD_TYPE=Release ${cuda_args[*]} \
+  && cmake --build '$build' -j $jobs"
+section ctest 90 ctest --test-dir "$build" --output-on-failure
+if ((cpu_only)); then
+  summary+=("lab: not built without CUDA")
+else
+  section lab 120 bash -c "'$build/dev/xfer_lab_preprocess'; rc1=\$?; '$build/dev/xfer_lab_head'; rc2=\$?; exit \$((rc1 | rc2))"
+fi
+
+compare="$root/benchmarks/compare"
+if ((cpu_only)); then
+  section sepconv 60 "$python" "$compare/sepconv_torch.py" --device cpu --shapes 728@14,1536-2048@7 --batch 1 \
+    --mode fwd,fwdbwd --format nchw,cl --precision fp32 --warmup 0.1 --iterations 2 --iteration-time 0.1
+  section train 120 "$python" "$compare/xception_torch.py" --timm --net legacy-96-b2 --device cpu \
+    --precision fp32 --warmup 1 --repeats 2 --threads "$jobs" --json "$out/train-nchw.json"
+else
+  section sepconv 200 "$python" "$compare/sepconv_torch.py" --device cuda \
+    --shapes 128@109,256@55,728@28,728@14,728@19,1024-1536@7,1536-2048@7 --batch 32 --mode fwd,fwdbwd \
+    --format nchw,cl --precision fp32,bf16 --warmup 0.3 --iterations 3 --iteration-time 0.3
+  section train 120 "$python" "$compare/xception_torch.py" --timm --net legacy-224-b32 --device cuda \
+    --precision fp32,bf16 --warmup 5 --repeats 20 --cudnn-benchmark --json "$out/train-nchw.json"
+  section train-cl 90 "$python" "$compare/xception_torch.py" --timm --net legacy-224-b32 --device cuda \
+    --precision fp32,bf16 --warmup 5 --repeats 20 --cudnn-benchmark --channels-last --json "$out/train-cl.json"
+fi
+
+{
+  printf '\n=== summary (%d s of %d s budget) ===\n' $((SECONDS - start)) "$budget"
+  printf '%s\n' "${summary[@]}"
+} >>"$results"
+echo "results: $results (device: $device)"
+tail -n $((${#summary[@]} + 1)) "$results"
