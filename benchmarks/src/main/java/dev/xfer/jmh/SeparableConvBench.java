@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -29,6 +30,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * gradients for the input and both weights, as in training, where a separable convolution's input
  * always needs a gradient; gradients are dropped (set to none) before each pass.
  */
+// JavaCPP would otherwise read /proc/self/statm on every native allocation (see NativeMemorySettings)
+@Fork(jvmArgsAppend = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

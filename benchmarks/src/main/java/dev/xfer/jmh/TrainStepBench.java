@@ -6,6 +6,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -27,6 +28,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Xception at 224 px, batch 32 (the mission's recipe), 5 classes. The workload itself is
  * {@link TrainStepWorkload}, shared with {@code xfer bench}.
  */
+// JavaCPP would otherwise read /proc/self/statm on every native allocation (see NativeMemorySettings)
+@Fork(jvmArgsAppend = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
