@@ -45,8 +45,9 @@ public final class WorkerLauncher {
     Runtime.getRuntime().addShutdownHook(reaper);
     try {
       for (int rank = 0; rank < worldSize; rank++) {
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-            mainClass));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        command.addAll(dev.xfer.util.NativeMemorySettings.childJvmOptions());
+        command.add(mainClass);
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("RANK", Integer.toString(rank));

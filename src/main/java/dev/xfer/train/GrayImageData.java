@@ -57,15 +57,7 @@ public final class GrayImageData implements TrainingData {
 
   @Override
   public long[] order(int epoch) {
-    long[] order = naturalOrder();
-    SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      long t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return TrainingData.permutation(size(), new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch));
   }
 
   @Override

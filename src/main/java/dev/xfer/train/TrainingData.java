@@ -55,6 +55,19 @@ public interface TrainingData {
     return batches(naturalOrder(), batchSize);
   }
 
+  /** A Fisher-Yates shuffle of 0..n-1 drawn from {@code rng} (the per-epoch order of in-memory data). */
+  static long[] permutation(int n, java.util.SplittableRandom rng) {
+    long[] order = new long[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      long t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
   /** 0, 1, ..., size-1. */
   default long[] naturalOrder() {
     long[] order = new long[size()];

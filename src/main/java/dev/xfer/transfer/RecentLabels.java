@@ -59,15 +59,7 @@ public final class RecentLabels implements TrainingData, AutoCloseable {
 
   @Override
   public long[] order(int epoch) {
-    long[] order = naturalOrder();
-    SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + epoch);
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      long t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return TrainingData.permutation(size(), new SplittableRandom(seed * 1_000_003L + epoch));
   }
 
   @Override

@@ -16,6 +16,12 @@ public final class NativeMemorySettings {
 
   private NativeMemorySettings() {}
 
+  /** JVM options that give a child process (a worker rank) this process's setting. */
+  public static java.util.List<String> childJvmOptions() {
+    String value = System.getProperty(MAX_PHYSICAL_BYTES);
+    return value == null ? java.util.List.of() : java.util.List.of("-D" + MAX_PHYSICAL_BYTES + "=" + value);
+  }
+
   /** Call first thing in {@code main}: later it has no effect (JavaCPP reads it once). */
   public static void apply() {
     if (System.getProperty(MAX_PHYSICAL_BYTES) == null && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase()) == null) {
