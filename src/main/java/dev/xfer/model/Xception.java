@@ -41,6 +41,7 @@ public final class Xception extends Module {
   private final BatchNorm2dImpl bn4;
   private LinearImpl fc;
   private BatchNormForward norm = BatchNormForward.LOCAL;
+  private boolean channelsLast;
 
   public Xception(XceptionConfig config) {
     this.config = config;
@@ -90,6 +91,26 @@ public final class Xception extends Module {
     return config;
   }
 
+  /**
+   * Stores every convolution weight channels-last (NHWC strides) and feeds inputs that way, so
+   * oneDNN runs its NHWC kernels without reordering activations to and from its blocked layout
+   * around each convolution. Values are unchanged (model files are written contiguous, as always);
+   * sums may round differently. Call before creating an optimizer: it replaces the weights' storage.
+   */
+  public void useChannelsLast() {
+    try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+      for (Tensor p : parameters().get()) {
+        if (p.dim() == 4) p.set_data(p.contiguous(torch.MemoryFormat.ChannelsLast));
+      }
+    }
+    channelsLast = true;
+  }
+
+  /** True after {@link #useChannelsLast()}. */
+  public boolean channelsLast() {
+    return channelsLast;
+  }
+
   /** The backbone: (N, 3, H, W) preprocessed images to the (N, C, H', W') feature map after the last ReLU. */
   public Tensor forwardFeatures(Tensor x) {
     return forwardFeatures(x, (stage, out) -> {});
@@ -101,6 +122,7 @@ public final class Xception extends Module {
       throw new IllegalArgumentException("input: expected (N, 3, H, W) images, found " + java.util.Arrays.toString(StateDict.shapeOf(x)));
     }
     XceptionConfig.checkInputSize(x.size(2), x.size(3));
+    if (channelsLast) x = x.contiguous(torch.MemoryFormat.ChannelsLast);
     x = torch.relu(norm.apply(bn1, conv1.forward(x)));
     x = torch.relu(norm.apply(bn2, conv2.forward(x)));
     observer.accept("stem", x);

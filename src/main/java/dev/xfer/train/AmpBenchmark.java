@@ -20,20 +20,22 @@ import org.bytedeco.pytorch.global.torch;
  * of 4 images included), which a machine shared with other jobs disturbs less than wall time.
  *
  * <pre>java -cp target/xfer.jar dev.xfer.train.AmpBenchmark [nets=compact,full batch=8 steps=3 epochs=1
- *     rounds=2 threads=N]</pre>
- * compact: width 0.5, 4 middle blocks, 128 px; full: Keras' Xception, 224 px.
+ *     rounds=2 threads=N format=nchw|cl]</pre>
+ * compact: width 0.5, 4 middle blocks, 128 px; full: Keras' Xception, 224 px. {@code format=cl}: both
+ * precisions with channels-last weights and inputs ({@link Xception#useChannelsLast()}).
  */
 public final class AmpBenchmark {
   private AmpBenchmark() {}
 
   /** One run; returns {training images/s by wall time of its last epoch, images per process CPU second of the run}. */
-  private static double[] trainOnce(XceptionConfig config, PhaseConfig phase, int batch, boolean amp, TrainingData train,
-      TrainingData valid) throws java.io.IOException {
+  private static double[] trainOnce(XceptionConfig config, PhaseConfig phase, int batch, boolean amp, boolean channelsLast,
+      TrainingData train, TrainingData valid) throws java.io.IOException {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try (PointerScope scope = new PointerScope()) {
       torch.manual_seed(3);
       Xception model = new Xception(config);
+      if (channelsLast) model.useChannelsLast();
       FineTuner.Options options = new FineTuner.Options(batch, 1, false, null, ProgressPrinter.silent()).withAmp(amp);
       long cpuStart = os.getProcessCpuTime();
       List<EpochRecord> h = new FineTuner(model, List.of(phase), options).run(train, valid);
@@ -52,9 +54,13 @@ public final class AmpBenchmark {
     int epochs = Integer.parseInt(a.getOrDefault("epochs", "1"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
     if (a.containsKey("threads")) torch.set_num_threads(Integer.parseInt(a.get("threads")));
+    String format = a.getOrDefault("format", "nchw");
+    if (!format.equals("nchw") && !format.equals("cl")) throw new IllegalArgumentException("format: expected nchw or cl, found " + format);
+    boolean channelsLast = format.equals("cl");
     System.out.printf(Locale.ROOT, "bf16 on this CPU: %s; %d LibTorch threads, %d cores; batch %d, %d steps per epoch,"
-        + " %d epoch(s) per run%n", MixedPrecision.cpuSupportsBf16() ? "supported" : "NOT supported",
-        torch.get_num_threads(), Runtime.getRuntime().availableProcessors(), batch, steps, epochs);
+        + " %d epoch(s) per run; layout %s%n", MixedPrecision.cpuSupportsBf16() ? "supported" : "NOT supported",
+        torch.get_num_threads(), Runtime.getRuntime().availableProcessors(), batch, steps, epochs,
+        channelsLast ? "channels-last" : "NCHW");
     for (String net : a.getOrDefault("nets", "compact,full").split(",")) {
       XceptionConfig config = net.equals("full") ? XceptionConfig.full(4, Numerics.KERAS)
           : new XceptionConfig(0.5, 4, 4, Numerics.KERAS);
@@ -65,11 +71,11 @@ public final class AmpBenchmark {
       double[] wall = new double[2];
       double[] cpu = new double[2];
       List<String> lines = new ArrayList<>();
-      for (boolean amp : new boolean[] {false, true}) trainOnce(config, phase.withEpochs(1), batch, amp, train, valid); // warm-up
+      for (boolean amp : new boolean[] {false, true}) trainOnce(config, phase.withEpochs(1), batch, amp, channelsLast, train, valid); // warm-up
       for (int round = 0; round < rounds; round++) {
         for (int k = 0; k < 2; k++) {
           boolean amp = (round % 2 == 0) == (k == 1);
-          double[] r = trainOnce(config, phase, batch, amp, train, valid);
+          double[] r = trainOnce(config, phase, batch, amp, channelsLast, train, valid);
           wall[amp ? 1 : 0] += r[0];
           cpu[amp ? 1 : 0] += r[1];
           lines.add(String.format(Locale.ROOT, "  %s %-8s %7.3f images/s wall, %7.3f images per CPU second", net,
