@@ -10,9 +10,10 @@ package dev.xfer.demo;
  *
  * @param reachAccuracy the validation accuracy whose first epoch the table reports
  * @param amp bf16 autocast for both arms (float32 master weights)
+ * @param channelsLast both arms' networks in the channels-last layout ({@code Xception#useChannelsLast})
  */
 public record DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr, int batchSize, long seed,
-    double reachAccuracy, boolean amp) {
+    double reachAccuracy, boolean amp, boolean channelsLast) {
   public DemoSettings {
     if (headEpochs < 0 || finetuneEpochs < 0 || headEpochs + finetuneEpochs < 1) {
       throw new IllegalArgumentException("epochs: expected head >= 0, finetune >= 0 and at least one in total, found "
@@ -25,7 +26,7 @@ public record DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr,
 
   /** Float32 settings. */
   public DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr, int batchSize, long seed, double reachAccuracy) {
-    this(headEpochs, finetuneEpochs, scratchLr, batchSize, seed, reachAccuracy, false);
+    this(headEpochs, finetuneEpochs, scratchLr, batchSize, seed, reachAccuracy, false, false);
   }
 
   /** Epochs of each arm. */

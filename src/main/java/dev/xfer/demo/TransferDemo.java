@@ -56,6 +56,7 @@ public final class TransferDemo {
 
   private RunResult run(String name, Xception model, List<PhaseConfig> phases, DemoData data, Path runDir, long start)
       throws IOException {
+    if (settings.channelsLast()) model.useChannelsLast();
     Files.createDirectories(runDir);
     progress.phaseStart("== " + name + " ==");
     List<EpochRecord> history = new FineTuner(model, phases,
