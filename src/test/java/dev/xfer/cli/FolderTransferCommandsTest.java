@@ -21,9 +21,7 @@ import dev.xfer.transfer.ClassFolders;
 import dev.xfer.transfer.Predictions;
 import dev.xfer.transfer.SupervisedTraining;
 import dev.xfer.transfer.TargetSplit;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,7 +34,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code xfer adapt --target DIR} and {@code xfer drift --stream folders:DIR} on generated PNG folders,
@@ -106,9 +103,9 @@ class FolderTransferCommandsTest {
     Path source = dir.resolve("source");
     writeFolder(source, "src", 4, 22, false, false);
     Path report = dir.resolve("adapt.md");
-    Run r = run("adapt", "--model", model.toString(), "--target", target.toString(), "--source", source.toString(), "--labels-per-class", "2",
+    CliRun r = CliRun.run("adapt", "--model", model.toString(), "--target", target.toString(), "--source", source.toString(), "--labels-per-class", "2",
         "--epochs", "2", "--batch-size", "5", "--seeds", "1,2", "--report", report.toString());
-    assertEquals(0, r.code, r.output);
+    assertEquals(0, r.code(), r.output());
     String md = Files.readString(report);
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     List<Sample> samples = ClassFolders.read(target, CLASSES, true, new DataReport());
@@ -130,8 +127,8 @@ class FolderTransferCommandsTest {
       double fineTuned = Double.parseDouble(m.group(5));
       assertTrue(fineTuned >= 0 && fineTuned <= 1, md);
     }
-    Run noSource = run("adapt", "--model", model.toString(), "--target", target.toString(), "--adapt-per-class", "2", "--report", report.toString());
-    assertEquals(0, noSource.code, noSource.output);
+    CliRun noSource = CliRun.run("adapt", "--model", model.toString(), "--target", target.toString(), "--adapt-per-class", "2", "--report", report.toString());
+    assertEquals(0, noSource.code(), noSource.output());
     assertTrue(Pattern.compile("\\| 1 \\| - \\| [0-9.]+ \\| [0-9.]+ \\| - \\| - \\|").matcher(Files.readString(report)).find(),
         "without --source and K: only the two target figures:\n" + Files.readString(report));
   }
@@ -141,9 +138,9 @@ class FolderTransferCommandsTest {
     Path target = dir.resolve("mismatch");
     writeFolder(target, "m", 2, 31, true, false);
     Files.move(target.resolve("coat"), target.resolve("boot"));
-    Run r = run("adapt", "--model", model.toString(), "--target", target.toString());
-    assertEquals(1, r.code, r.output);
-    assertTrue(r.output.contains("no sub-folder for coat") && r.output.contains("sub-folder boot not a class of the model"), r.output);
+    CliRun r = CliRun.run("adapt", "--model", model.toString(), "--target", target.toString());
+    assertEquals(1, r.code(), r.output());
+    assertTrue(r.output().contains("no sub-folder for coat") && r.output().contains("sub-folder boot not a class of the model"), r.output());
   }
 
   @Test
@@ -151,8 +148,8 @@ class FolderTransferCommandsTest {
     Path root = dir.resolve("stream-shift");
     for (int w = 0; w < 8; w++) writeFolder(root.resolve(String.format("w%02d", w)), "x", 4, 100 + w, w >= 4, false);
     Path out = dir.resolve("drift-shift");
-    Run r = run("drift", "--model", model.toString(), "--stream", "folders:" + root, "--last", "2", "--out", out.toString());
-    assertEquals(0, r.code, r.output);
+    CliRun r = CliRun.run("drift", "--model", model.toString(), "--stream", "folders:" + root, "--last", "2", "--out", out.toString());
+    assertEquals(0, r.code(), r.output());
     String md = Files.readString(out.resolve("windows.md"));
     // Reference w00, w01; inverted from w04; the rule needs two consecutive windows, so w05 at the earliest.
     for (String early : List.of("w02", "w03", "w04")) {
@@ -172,8 +169,8 @@ class FolderTransferCommandsTest {
     Path root = dir.resolve("stream-none");
     for (int w = 0; w < 8; w++) writeFolder(root.resolve(String.format("w%02d", w)), "x", 4, 200 + w, false, true);
     Path out = dir.resolve("drift-none");
-    Run r = run("drift", "--model", model.toString(), "--stream", "folders:" + root, "--seeds", "1,2", "--out", out.toString());
-    assertEquals(0, r.code, r.output);
+    CliRun r = CliRun.run("drift", "--model", model.toString(), "--stream", "folders:" + root, "--seeds", "1,2", "--out", out.toString());
+    assertEquals(0, r.code(), r.output());
     String md = Files.readString(out.resolve("windows.md"));
     assertTrue(md.contains("| [1, 2] | never; never | - (unlabelled) | - (unlabelled) |"), md);
     assertTrue(Pattern.compile("\\| w07 \\| - \\| [-0-9.]+ \\|  \\| - \\| - \\(= frozen\\) \\|").matcher(md).find(), md);
@@ -191,24 +188,4 @@ class FolderTransferCommandsTest {
     return new GrayImageData(CLASSES, new GrayImages(28, 28, px, y), weights.preprocessing().imageSize(), weights.preprocessing().normalization(), 1);
   }
 
-  private record Run(int code, String output) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    PrintStream capture = new PrintStream(buffer, true);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      CommandLine cli = new CommandLine(new XferCommand());
-      cli.setExecutionExceptionHandler(new ErrorReporter());
-      int code = cli.execute(args);
-      return new Run(code, buffer.toString());
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-      oldOut.print(buffer);
-    }
-  }
 }

@@ -3,13 +3,7 @@ package dev.xfer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.model.ModelFile;
-import dev.xfer.model.Numerics;
-import dev.xfer.model.Preprocessing;
-import dev.xfer.model.Xception;
-import dev.xfer.model.XceptionConfig;
 import dev.xfer.model.io.JsonReader;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -19,9 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import javax.imageio.ImageIO;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,33 +25,13 @@ class TrainEvaluateCommandTest {
   private final StringWriter err = new StringWriter();
 
   private Path folder() throws Exception {
-    Path data = dir.resolve("data");
-    Random rng = new Random(3);
-    for (int c = 0; c < CLASSES.size(); c++) {
-      Path cls = Files.createDirectories(data.resolve(CLASSES.get(c)));
-      for (int i = 0; i < 10; i++) {
-        BufferedImage img = new BufferedImage(80, 90, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 90; y++) {
-          for (int x = 0; x < 80; x++) {
-            int[] rgb = {rng.nextInt(60), rng.nextInt(60), rng.nextInt(60)};
-            rgb[2 - c] += 150; // class c is dominated by one channel
-            img.setRGB(x, y, (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]);
-          }
-        }
-        ImageIO.write(img, "png", cls.resolve("img" + i + ".png").toFile());
-      }
-    }
-    return data;
+    return ColourFolder.write(dir.resolve("data"), CLASSES, 10);
   }
 
-  private Path weights() throws Exception {
-    Path file = dir.resolve("tiny.safetensors");
-    try (PointerScope scope = new PointerScope()) {
-      torch.manual_seed(1);
-      ModelFile.save(file, new Xception(new XceptionConfig(0.125, 1, 3, Numerics.KERAS)), Preprocessing.keras(71), CLASSES);
-    }
-    return file;
+  private Path weights() {
+    return ColourFolder.tinyWeights(dir.resolve("tiny.safetensors"), CLASSES);
   }
+
 
   /** Runs a command; returns its exit code and what it printed on standard output. */
   private Map.Entry<Integer, String> run(Object command, String... args) {
