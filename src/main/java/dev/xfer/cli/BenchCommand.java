@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
   /** CPU model, cores, OS, Java, LibTorch version and build, threads, device, oneDNN, native kernels. */
   static Map<String, Object> machine(int threads) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cpu", cpuModel());
+    m.put("cpu", dev.xfer.report.Machine.cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("threads", threads);
     m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset (OpenBLAS's own default)
@@ -118,16 +118,5 @@ final class BenchCommand implements Callable<Integer> {
 
   private static String orDash(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
-  }
-
-  static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or unreadable: fall through
-    }
-    return System.getProperty("os.arch");
   }
 }

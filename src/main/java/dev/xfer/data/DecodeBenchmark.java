@@ -3,7 +3,6 @@ package dev.xfer.data;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.kernels.PreprocessKernel;
 import dev.xfer.kernels.Tensors;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +54,7 @@ public final class DecodeBenchmark {
       Normalization norm = Normalization.KERAS_XCEPTION;
       System.out.printf("%d JPEGs 500x375 q90 (%.0f KB avg), output %dx%d, %d cores (%s)%n", n,
           bytes.stream().mapToLong(b -> b.length).average().orElse(0) / 1024, s, s,
-          Runtime.getRuntime().availableProcessors(), cpuModel());
+          Runtime.getRuntime().availableProcessors(), dev.xfer.report.Machine.cpuModel());
       System.out.printf("%-52s %10s %10s%n", "path (best and median of " + ROUNDS + " rounds)", "images/s", "median");
       report("OpenCV imdecode alone, 1 thread", n, 1, i -> {
         try (BytePointer p = new BytePointer(bytes.get(i)); Mat enc = new Mat(1, bytes.get(i).length, opencv_core.CV_8UC1, p);
@@ -174,13 +173,5 @@ public final class DecodeBenchmark {
       out.add(f);
     }
     return out;
-  }
-
-  private static String cpuModel() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
   }
 }

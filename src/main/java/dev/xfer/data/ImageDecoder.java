@@ -43,12 +43,11 @@ public final class ImageDecoder {
 
   /** Decodes in-memory file contents; {@code file} names them in errors. */
   public Tensor decode(Path file, byte[] bytes) throws BadImageException {
-    ImageFormat format = checkedFormat(file, bytes);
-    if (format == ImageFormat.JPEG && !applyExifOrientation) {
-      JpegHeader header = JpegHeader.read(bytes);
-      if (header.knownSize()) return decodeJpegInPlace(file, bytes, header);
+    Checked checked = check(file, bytes);
+    if (checked.jpeg() != null && checked.jpeg().knownSize() && !applyExifOrientation) {
+      return decodeJpegInPlace(file, bytes, checked.jpeg());
     }
-    try (Mat rgb = decodeMat(file, bytes, format)) {
+    try (Mat rgb = decodeMat(file, bytes, checked.format())) {
       return copyToTensor(rgb);
     }
   }
@@ -91,7 +90,7 @@ public final class ImageDecoder {
   /** Decodes {@code file} completely (the decode is the judge) and returns its size, without a tensor. */
   public ImageInfo inspect(Path file) throws BadImageException {
     byte[] bytes = read(file);
-    try (Mat rgb = decodeMat(file, bytes, checkedFormat(file, bytes))) {
+    try (Mat rgb = decodeMat(file, bytes, check(file, bytes).format())) {
       return new ImageInfo(rgb.cols(), rgb.rows());
     }
   }
@@ -107,17 +106,24 @@ public final class ImageDecoder {
     return bytes;
   }
 
-  /** The recognised format of complete file contents that pass the structural checks. */
-  private static ImageFormat checkedFormat(Path file, byte[] bytes) throws BadImageException {
+  /** A recognised format, and for JPEG what its marker segments say (read once, used for the check and the decode). */
+  private record Checked(ImageFormat format, JpegHeader jpeg) {}
+
+  /**
+   * The format of complete file contents that pass the structural checks. Only JPEG has one: libjpeg
+   * "decodes" a truncated JPEG into grey rows and reports success, so truncation is caught here.
+   */
+  private static Checked check(Path file, byte[] bytes) throws BadImageException {
     if (bytes.length == 0) throw new BadImageException(file, "empty file (0 bytes)");
     ImageFormat format = ImageFormat.sniff(bytes, Math.min(bytes.length, ImageFormat.SNIFF_BYTES));
     if (format == null) {
       throw new BadImageException(file, "not an image: unrecognised content, "
           + ImageFormat.describeHead(bytes, bytes.length) + ", " + bytes.length + " bytes");
     }
-    String problem = format.structuralProblem(bytes);
+    JpegHeader jpeg = format == ImageFormat.JPEG ? JpegHeader.read(bytes) : null;
+    String problem = jpeg == null ? null : jpeg.structuralProblem(bytes);
     if (problem != null) throw new BadImageException(file, problem + ", " + bytes.length + " bytes");
-    return format;
+    return new Checked(format, jpeg);
   }
 
   /** An 8-bit, 3-channel, continuous RGB Mat; the caller closes it. */

@@ -41,15 +41,6 @@ public enum ImageFormat {
     return dot >= 0 && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
-  /**
-   * Why complete file contents of this format are structurally unusable, or {@code null} when no
-   * problem is seen. Only JPEG is checked ({@link JpegHeader#structuralProblem}): libjpeg "decodes" a
-   * truncated JPEG into an image whose missing rows are grey and reports success.
-   */
-  public String structuralProblem(byte[] bytes) {
-    return this == JPEG ? JpegHeader.read(bytes).structuralProblem(bytes) : null;
-  }
-
   /** A short printable description of the first bytes, for "not an image" messages. */
   public static String describeHead(byte[] head, int length) {
     int n = Math.min(length, 8);

@@ -15,7 +15,8 @@ public final class Machine {
         System.getProperty("java.version"));
   }
 
-  private static String cpuModel() {
+  /** The CPU model from /proc/cpuinfo, or "unknown CPU" where it cannot be read. */
+  public static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();

@@ -2,12 +2,9 @@ package dev.xfer.transfer;
 
 import dev.xfer.train.LabeledBatch;
 import dev.xfer.train.TrainingData;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Adam;
-import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -29,35 +26,11 @@ public record DaePretraining(int epochs, int batchSize, double learningRate, Cor
 
   /** Trains {@code dae} on the images of {@code data}; returns the mean reconstruction loss of each epoch. */
   public List<Double> run(DenoisingAutoencoder dae, TrainingData data, IntConsumer epochDone) {
-    Adam adam = new Adam(dae.parameters(), new AdamOptions(learningRate));
-    List<Double> losses = new ArrayList<>();
-    dae.train(true);
-    try {
-      for (int epoch = 0; epoch < epochs; epoch++) {
-        double sum = 0;
-        long seen = 0;
-        for (LabeledBatch b : data.epochBatches(epoch, batchSize)) {
-          try (PointerScope scope = new PointerScope()) {
-            adam.zero_grad();
-            Tensor clean = b.inputs();
-            Tensor loss = torch.mse_loss(dae.forward(corruption.apply(clean)), DenoisingAutoencoder.target(clean));
-            loss.backward();
-            adam.step();
-            long n = clean.size(0);
-            sum += loss.item_double() * n;
-            seen += n;
-          }
-        }
-        double mean = sum / seen;
-        if (!Double.isFinite(mean)) throw new IllegalStateException("DAE pretraining diverged in epoch " + (epoch + 1) + ": loss " + mean);
-        losses.add(mean);
-        epochDone.accept(epoch);
-      }
-    } finally {
-      dae.eval();
-    }
-    return losses;
+    return AdamEpochs.run(dae, data, epochs, batchSize, learningRate,
+        b -> torch.mse_loss(dae.forward(corruption.apply(b.inputs())), DenoisingAutoencoder.target(b.inputs())),
+        "DAE pretraining", epochDone);
   }
+
 
   /** Mean reconstruction loss of {@code dae} on {@code data} with this corruption, in inference mode, no training. */
   public double evaluate(DenoisingAutoencoder dae, TrainingData data) {

@@ -1,12 +1,8 @@
 package dev.xfer.transfer;
 
 import dev.xfer.model.Xception;
-import dev.xfer.train.LabeledBatch;
 import dev.xfer.train.TrainingData;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Adam;
-import org.bytedeco.pytorch.AdamOptions;
-import org.bytedeco.pytorch.Tensor;
+import java.util.List;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -27,30 +23,8 @@ public record SupervisedTraining(int epochs, int batchSize, double learningRate)
   /** Trains {@code model} (which must have a classifier) on {@code data}; returns the last epoch's mean loss. */
   public double run(Xception model, TrainingData data) {
     if (!model.hasClassifier()) throw new IllegalArgumentException("model: expected a classifier head");
-    Adam adam = new Adam(model.parameters(), new AdamOptions(learningRate));
-    double last = Double.NaN;
-    model.train(true);
-    try {
-      for (int epoch = 0; epoch < epochs; epoch++) {
-        double sum = 0;
-        long seen = 0;
-        for (LabeledBatch b : data.epochBatches(epoch, batchSize)) {
-          try (PointerScope scope = new PointerScope()) {
-            adam.zero_grad();
-            Tensor loss = torch.nll_loss(torch.log_softmax(model.forward(b.inputs()), 1), b.labels());
-            loss.backward();
-            adam.step();
-            long n = b.labels().size(0);
-            sum += loss.item_double() * n;
-            seen += n;
-          }
-        }
-        last = sum / seen;
-        if (!Double.isFinite(last)) throw new IllegalStateException("training diverged in epoch " + (epoch + 1) + ": loss " + last);
-      }
-    } finally {
-      model.eval();
-    }
-    return last;
+    List<Double> losses = AdamEpochs.run(model, data, epochs, batchSize, learningRate,
+        b -> torch.nll_loss(torch.log_softmax(model.forward(b.inputs()), 1), b.labels()), "training", epoch -> {});
+    return losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
   }
 }
