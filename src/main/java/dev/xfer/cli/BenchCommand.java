@@ -44,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "The short run: 5 timed runs per kernel, 7 per throughput row (well under 2 minutes on 2 cores).")
   boolean quick;
 
+  @Option(names = "--kernels-only",
+      description = "Only the kernel table (seconds, not minutes): skips the separable-convolution and train-step rows.")
+  boolean kernelsOnly;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results and the machine description as JSON.")
   Path json;
 
@@ -71,19 +75,13 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-14s %-36s %10.2f %12.2f %7.2fx  %s%n",
           r.name(), r.shape(), r.xferMillis(), r.baselineMillis(), r.speedup(), r.baseline());
     }
-    System.out.println();
-    System.out.printf("%-24s %-14s %5s %10s %10s %9s %8s%n", "throughput", "config", "batch", "ms/batch", "images/s",
-        "GFLOP/s", "GB/s");
-    List<Throughput> rows = new ThroughputBenchmarks(throughputWatch).runAll(r -> System.out.printf(Locale.ROOT,
-        "%-24s %-14s %5d %10.2f %10.2f %9s %8s%n", r.name(), r.config(), r.batch(), r.millisPerBatch(),
-        r.imagesPerSecond(), orDash(r.gflopsPerSecond()), orDash(r.gigabytesPerSecond())));
-    System.out.println("GFLOP/s, GB/s of separable convs: " + BenchReport.FORMULAS.get("separable_flops_per_image")
-        + "; bytes " + BenchReport.FORMULAS.get("separable_bytes_per_image"));
+    List<Throughput> rows = kernelsOnly ? List.of() : throughputTable(throughputWatch);
 
     double seconds = (System.nanoTime() - start) / 1e9;
     if (json != null) {
       Map<String, Object> settings = new LinkedHashMap<>();
       settings.put("quick", quick);
+      settings.put("kernels_only", kernelsOnly);
       settings.put("threads", threads);
       settings.put("kernel_warmup_repeats", kernelWatch.toString());
       settings.put("throughput_warmup_repeats", throughputWatch.toString());
@@ -95,6 +93,18 @@ final class BenchCommand implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "bench: %.1f s%n", seconds);
     return 0;
+  }
+
+  private static List<Throughput> throughputTable(Stopwatch watch) {
+    System.out.println();
+    System.out.printf("%-24s %-14s %5s %10s %10s %9s %8s%n", "throughput", "config", "batch", "ms/batch", "images/s",
+        "GFLOP/s", "GB/s");
+    List<Throughput> rows = new ThroughputBenchmarks(watch).runAll(r -> System.out.printf(Locale.ROOT,
+        "%-24s %-14s %5d %10.2f %10.2f %9s %8s%n", r.name(), r.config(), r.batch(), r.millisPerBatch(),
+        r.imagesPerSecond(), orDash(r.gflopsPerSecond()), orDash(r.gigabytesPerSecond())));
+    System.out.println("GFLOP/s, GB/s of separable convs: " + BenchReport.FORMULAS.get("separable_flops_per_image")
+        + "; bytes " + BenchReport.FORMULAS.get("separable_bytes_per_image"));
+    return rows;
   }
 
   /** CPU model, cores, OS, Java, LibTorch version and build, threads, device, oneDNN, native kernels. */

@@ -36,7 +36,8 @@ class HeadKernelTest {
   }
 
   @ParameterizedTest(name = "N={0} C={1} H=W={2} K={3}")
-  @CsvSource({"32, 2048, 7, 5", "3, 2048, 10, 1000", "1, 1, 1, 1", "5, 33, 3, 7", "2, 728, 19, 2"})
+  @CsvSource({"32, 2048, 7, 5", "3, 2048, 10, 1000", "1, 1, 1, 1", "5, 33, 3, 7", "2, 728, 19, 2",
+      "4, 17, 17, 9", "2, 9, 8, 13", "3, 11, 1, 4", "6, 16, 14, 3"})
   void forwardMatchesPoolLinearSoftmax(int n, int c, int s, int k) {
     Random rng = new Random(n * 1000L + c + s + k);
     Tensor x = Fixtures.uniform(rng, 0f, 4f, n, c, s, s);
@@ -53,6 +54,32 @@ class HeadKernelTest {
     System.out.printf("head N=%d C=%d HW=%d K=%d: probs rel error %.2e, pooled rel error %.2e%n", n, c, s * s, k, probsError, poolError);
     assertTrue(probsError <= TOLERANCE, "probs max relative error " + probsError);
     assertTrue(poolError <= TOLERANCE, "pooled max relative error " + poolError);
+  }
+
+  /**
+   * Every row is pooled with the same arithmetic whichever SIMD path, batch or position it falls in,
+   * so a sample's features and probabilities are bit-identical alone and inside any batch.
+   */
+  @ParameterizedTest(name = "N={0} C={1} H=W={2}")
+  @CsvSource({"5, 33, 7", "3, 2048, 7", "4, 17, 17", "3, 12, 10", "9, 3, 1"})
+  void aSampleGivesTheSameBitsAloneAndInABatch(int n, int c, int s) {
+    Random rng = new Random(31L * n + c + s);
+    Tensor x = Fixtures.uniform(rng, 0f, 4f, n, c, s, s);
+    Tensor w = Fixtures.uniform(rng, -0.05f, 0.05f, 5, c);
+    Tensor b = Fixtures.uniform(rng, -0.5f, 0.5f, 5);
+    float[] pooled = Tensors.toFloatArray(HeadKernel.pool(x));
+    float[] probs = Tensors.toFloatArray(HeadKernel.forward(x, w, b));
+    for (int i = 0; i < n; i++) {
+      Tensor one = x.narrow(0, i, 1).contiguous();
+      float[] alone = Tensors.toFloatArray(HeadKernel.pool(one));
+      float[] aloneProbs = Tensors.toFloatArray(HeadKernel.forward(one, w, b));
+      for (int j = 0; j < c; j++) {
+        assertEquals(Float.floatToIntBits(pooled[i * c + j]), Float.floatToIntBits(alone[j]), "sample " + i + " channel " + j);
+      }
+      for (int j = 0; j < 5; j++) {
+        assertEquals(Float.floatToIntBits(probs[i * 5 + j]), Float.floatToIntBits(aloneProbs[j]), "sample " + i + " class " + j);
+      }
+    }
   }
 
   @ParameterizedTest(name = "N={0} C={1} K={2}")
