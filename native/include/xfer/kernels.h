@@ -33,6 +33,13 @@ extern "C" {
 /* Human-readable text for a status code (static storage). */
 const char* xfer_status_string(int status);
 
+/* Threads of the OpenBLAS loaded in this process (LibTorch's CPU BLAS), or 0 when none is loaded. */
+int xfer_blas_threads(void);
+
+/* Sets them (threads >= 1, else XFER_ERR_BAD_SHAPE); returns the count now in effect, 0 when no
+ * OpenBLAS is loaded (nothing is loaded by this call). */
+int xfer_blas_set_threads(int threads);
+
 /* 1 when this build contains CUDA kernels, else 0. */
 int xfer_has_cuda_kernels(void);
 

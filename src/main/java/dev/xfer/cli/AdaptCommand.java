@@ -21,6 +21,7 @@ import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.SupervisedTraining;
 import dev.xfer.transfer.TargetSplit;
 import dev.xfer.transfer.WindowStream;
+import dev.xfer.util.ComputeThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -92,7 +93,7 @@ final class AdaptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) torch.set_num_threads(threads);
+    if (threads != null) ComputeThreads.set(threads);
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     if (weights.classNames().isEmpty()) throw new IllegalArgumentException("--model " + model + ": expected a classifier with class names, found none");
     LongFunction<DomainAdaptation.Data> dataOf = target.startsWith("fashion-mnist:") ? fashionMnist(weights) : folder(weights);

@@ -6,6 +6,7 @@ import dev.xfer.bench.KernelBenchmarks;
 import dev.xfer.bench.Stopwatch;
 import dev.xfer.bench.Throughput;
 import dev.xfer.bench.ThroughputBenchmarks;
+import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,19 +56,16 @@ final class BenchCommand implements Callable<Integer> {
     if (threads < 1) throw new IllegalArgumentException("--threads: expected at least 1, found " + threads);
     if (repeats < 1) throw new IllegalArgumentException("--repeats: expected at least 1, found " + repeats);
     long start = System.nanoTime();
-    torch.set_num_threads(threads);
+    ComputeThreads.set(threads);
     Stopwatch kernelWatch = quick ? new Stopwatch(1, 5) : new Stopwatch(3, repeats);
     Stopwatch throughputWatch = quick ? new Stopwatch(2, 7) : new Stopwatch(3, repeats);
     Map<String, Object> machine = machine(threads);
     System.out.println("machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; " + machine.get("os")
         + "; LibTorch " + machine.get("libtorch") + "; " + threads + " thread(s); device " + machine.get("device"));
-    if (System.getenv("OPENBLAS_NUM_THREADS") == null) {
-      // LibTorch runs float32 1x1 convolutions through OpenBLAS, which sizes its own pool from the core
-      // count, not from --threads; on a busy machine that made the pointwise half 2.6-7.9x slower here.
-      System.out.println("note: OPENBLAS_NUM_THREADS is unset, so OpenBLAS may use every core whatever --threads says;"
-          + " set OPENBLAS_NUM_THREADS=" + threads + " for a " + threads + "-thread measurement");
-    }
-
+    // LibTorch runs float32 1x1 convolutions and matrix products through OpenBLAS, which sizes its own
+    // pool from the core count; ComputeThreads.set gave it --threads unless OPENBLAS_NUM_THREADS is set.
+    System.out.println("OpenBLAS threads: " + machine.get("blas_threads")
+        + (System.getenv("OPENBLAS_NUM_THREADS") == null ? " (from --threads)" : " (from OPENBLAS_NUM_THREADS)"));
     System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
     List<BenchResult> kernels = new KernelBenchmarks(kernelWatch).runAll();
     for (BenchResult r : kernels) {
@@ -113,7 +110,8 @@ final class BenchCommand implements Callable<Integer> {
     m.put("cpu", dev.xfer.report.Machine.cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("threads", threads);
-    m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset (OpenBLAS's own default)
+    m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset, --threads applies
+    m.put("blas_threads", ComputeThreads.blasThreads()); // OpenBLAS's pool now; 0: no OpenBLAS loaded
     m.put("device", "cpu");
     m.put("libtorch", Versions.libTorch());
     Map<String, String> info = InfoCommand.collect();

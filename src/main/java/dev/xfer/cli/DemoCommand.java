@@ -14,6 +14,7 @@ import dev.xfer.report.Machine;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -91,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    if (threads != null) torch.set_num_threads(threads);
+    if (threads != null) ComputeThreads.set(threads);
     Path modelFile = model != null ? model : shipped(DEFAULT_MODEL, "--model");
     Path dataDir = data != null ? data : shipped(DEFAULT_DATA, "--data");
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

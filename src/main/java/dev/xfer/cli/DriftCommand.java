@@ -18,6 +18,7 @@ import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.ShiftedStream;
 import dev.xfer.transfer.SupervisedTraining;
 import dev.xfer.transfer.WindowStream;
+import dev.xfer.util.ComputeThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -93,7 +94,7 @@ final class DriftCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) torch.set_num_threads(threads);
+    if (threads != null) ComputeThreads.set(threads);
     if (referenceWindows < 1) throw new IllegalArgumentException("--reference-windows: expected >= 1, found " + referenceWindows);
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     if (weights.classNames().isEmpty()) throw new IllegalArgumentException("--model " + model + ": expected a classifier with class names, found none");

@@ -1,6 +1,7 @@
 package dev.xfer.cli;
 
 import dev.xfer.kernels.NativeKernels;
+import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class InfoCommand implements Callable<Integer> {
     facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch")
         + ", " + Runtime.getRuntime().availableProcessors() + " processors");
     facts.put("libtorch", Versions.libTorch() + (torch.hasCUDA() ? " (CUDA build)" : " (CPU build)"));
-    facts.put("libtorch threads", torch.get_num_threads() + " intra-op");
+    facts.put("libtorch threads", torch.get_num_threads() + " intra-op, " + blasThreads());
     facts.put("mkldnn", String.valueOf(torch.hasMKLDNN()));
     facts.put("cuda", cudaStatus());
     facts.put("native kernels", kernelStatus());
@@ -59,5 +60,10 @@ final class InfoCommand implements Callable<Integer> {
     if (devices > 0) return "CPU + CUDA (" + devices + " device(s))";
     String why = devices == 0 ? "no CUDA device" : NativeKernels.xfer_last_cuda_error();
     return "CPU (CUDA kernels compiled for sm_80/86/89/90, not usable here: " + why + ")";
+  }
+
+  private static String blasThreads() {
+    int blas = ComputeThreads.blasThreads();
+    return blas == 0 ? "no OpenBLAS loaded" : blas + " OpenBLAS (--threads sets both)";
   }
 }

@@ -17,6 +17,7 @@ import dev.xfer.train.FineTuner;
 import dev.xfer.train.GrayImageData;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
@@ -98,7 +99,7 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) torch.set_num_threads(threads);
+    if (threads != null) ComputeThreads.set(threads);
     // The training engine holds parameter tensors that live inside dictionaries LibTorch returns;
     // this scope keeps those alive for the whole run (the garbage collector would free them).
     try (PointerScope scope = new PointerScope()) {

@@ -21,6 +21,7 @@ import dev.xfer.transfer.FewLabelComparison;
 import dev.xfer.transfer.GraySubsets;
 import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.SupervisedTraining;
+import dev.xfer.util.ComputeThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,7 +105,7 @@ final class PretrainDaeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) torch.set_num_threads(threads);
+    if (threads != null) ComputeThreads.set(threads);
     boolean fashion = data.startsWith(FashionMnist.SCHEME);
     if (compareLabels > 0 && !fashion) throw new IllegalArgumentException("--compare-labels: needs --data fashion-mnist:DIR");
     Normalization norm = Normalization.KERAS_XCEPTION;

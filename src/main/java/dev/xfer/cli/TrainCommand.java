@@ -22,6 +22,7 @@ import dev.xfer.train.FolderData;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Integer train(DataParallel parallel) throws Exception {
-    if (threads != null) torch.set_num_threads(threads);
+    if (threads != null) ComputeThreads.set(threads);
     String resolvedDevice = Devices.resolve(device);
     System.out.println("device: " + resolvedDevice + "; bf16 on this CPU: "
         + (MixedPrecision.cpuSupportsBf16() ? "supported" : "not supported") + (amp ? " (--amp on)" : ""));

@@ -8,6 +8,7 @@ import dev.xfer.train.GeneratedImages;
 import dev.xfer.train.KerasSgd;
 import dev.xfer.train.LabeledBatch;
 import dev.xfer.train.Losses;
+import dev.xfer.util.ComputeThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class DataParallelBenchmark {
 
   private static void worker(Map<String, String> a) throws Exception {
     int world = Integer.parseInt(System.getenv("WORLD_SIZE"));
-    torch.set_num_threads(Math.max(1, Runtime.getRuntime().availableProcessors() / world));
+    ComputeThreads.set(Math.max(1, Runtime.getRuntime().availableProcessors() / world));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32")) / world;
     int steps = Integer.parseInt(a.getOrDefault("steps", "10"));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));

@@ -29,6 +29,10 @@ public final class NativeKernels {
 
   public static native @Cast("const char*") String xfer_status_string(int status);
 
+  public static native int xfer_blas_threads();
+
+  public static native int xfer_blas_set_threads(int threads);
+
   public static native int xfer_has_cuda_kernels();
 
   public static native int xfer_cuda_device_count();

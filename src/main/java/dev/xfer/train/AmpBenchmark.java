@@ -3,6 +3,7 @@ package dev.xfer.train;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
+import dev.xfer.util.ComputeThreads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class AmpBenchmark {
     int steps = Integer.parseInt(a.getOrDefault("steps", "3"));
     int epochs = Integer.parseInt(a.getOrDefault("epochs", "1"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
-    if (a.containsKey("threads")) torch.set_num_threads(Integer.parseInt(a.get("threads")));
+    if (a.containsKey("threads")) ComputeThreads.set(Integer.parseInt(a.get("threads")));
     String format = a.getOrDefault("format", "nchw");
     if (!format.equals("nchw") && !format.equals("cl")) throw new IllegalArgumentException("format: expected nchw or cl, found " + format);
     boolean channelsLast = format.equals("cl");

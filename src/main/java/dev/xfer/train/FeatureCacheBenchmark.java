@@ -11,6 +11,7 @@ import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
+import dev.xfer.util.ComputeThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ public final class FeatureCacheBenchmark {
     int epochs = Integer.parseInt(a.getOrDefault("epochs", "5"));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "1"));
-    if (a.containsKey("threads")) torch.set_num_threads(Integer.parseInt(a.get("threads")));
+    if (a.containsKey("threads")) ComputeThreads.set(Integer.parseInt(a.get("threads")));
     List<AutoCloseable> open = new ArrayList<>();
     TrainingData train;
     TrainingData valid;
