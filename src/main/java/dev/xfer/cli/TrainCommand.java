@@ -61,8 +61,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint (same data and options).")
   boolean resume;
 
-  @Option(names = "--image-size", defaultValue = "224", description = "Input size (default: ${DEFAULT-VALUE}).")
-  int imageSize;
+  @Option(names = "--image-size", paramLabel = "N", description = "Input size N x N (default: the size an xfer model file"
+      + " was trained at; " + RECIPE_IMAGE_SIZE + ", the transfer recipe's, for Keras and timm ImageNet weights).")
+  Integer imageSize;
+
+  /** The recipe's input size for ImageNet weights (tf_flowers resized to 224, not Xception's native 299). */
+  static final int RECIPE_IMAGE_SIZE = 224;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -211,6 +215,9 @@ final class TrainCommand implements Callable<Integer> {
         onBadImage.equalsIgnoreCase("fail"));
     List<String> classes = folder.classes();
     LoadedModel loaded = weights.load();
+    int size = inputSize(loaded);
+    System.out.println("input: " + size + "x" + size + (imageSize != null ? " (--image-size)"
+        : loaded.format().equals("xfer") ? " (the model file's own)" : " (the recipe's, for " + loaded.format() + " weights)"));
     torch.manual_seed(seed);
     Xception model = loaded.build(weights.weights.getFileName().toString());
     if (!model.hasClassifier() || model.named_parameters().get("fc.bias").size(0) != classes.size()) {
@@ -221,11 +228,11 @@ final class TrainCommand implements Callable<Integer> {
       model.to(new org.bytedeco.pytorch.Device("cuda"), false);
     }
     if (channelsLast) model.useChannelsLast();
-    LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
+    LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
-    if (writer) writeConfig(loaded, classes, parallel);
+    if (writer) writeConfig(loaded, classes, size, parallel);
     try (PointerScope scope = new PointerScope();
         FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
@@ -243,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
             result.loss(), result.accuracy(), result.metrics().count());
         return 0;
       }
-      ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(imageSize), classes);
+      ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(size), classes);
       writeMetrics(result, classes, report);
       Charts.curves(history, "xfer train: " + data.getFileName(), out.resolve("curves.png"));
       Charts.confusion(result.metrics().confusion(), classes, "test confusion (rows: true class)", out.resolve("confusion.png"));
@@ -286,14 +293,21 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private void writeConfig(LoadedModel loaded, List<String> classes, DataParallel parallel) throws java.io.IOException {
+  /** --image-size, else an xfer model file's own size, else the recipe's 224. */
+  private int inputSize(LoadedModel loaded) {
+    if (imageSize != null) return imageSize;
+    return loaded.format().equals("xfer") ? loaded.preprocessing().imageSize() : RECIPE_IMAGE_SIZE;
+  }
+
+  private void writeConfig(LoadedModel loaded, List<String> classes, int size, DataParallel parallel)
+      throws java.io.IOException {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("data", data.toString());
     c.put("weights", weights.weights.toString());
     c.put("weights_format", loaded.format());
     c.put("numerics", loaded.config().numerics().name());
     c.put("classes", classes);
-    c.put("image_size", imageSize);
+    c.put("image_size", size);
     c.put("batch_size", batchSize);
     c.put("shuffle_buffer", shuffleBuffer);
     c.put("seed", seed);

@@ -3,6 +3,7 @@ package dev.xfer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.model.ModelLoader;
 import dev.xfer.model.io.JsonReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -92,6 +93,21 @@ class TrainEvaluateCommandTest {
         "--data", data.toString(), "--split", "train[25%:]");
     assertEquals(0, table.getKey(), err.toString());
     assertTrue(table.getValue().contains("confusion matrix (rows: true class, columns: predicted)"), table.getValue());
+  }
+
+  @Test
+  void anXferModelFileTrainsAtItsOwnSizeUnlessTold() throws Exception {
+    Path data = folder();
+    Path weights = weights(); // an xfer model file trained at 71 x 71
+    Path runDir = dir.resolve("own-size");
+    Map.Entry<Integer, String> train = run(new TrainCommand(), "--data", data.toString(), "--weights", weights.toString(),
+        "--out", runDir.toString(), "--batch-size", "4", "--head-epochs", "1", "--finetune-epochs", "1", "--device", "cpu");
+    assertEquals(0, train.getKey(), err + train.getValue());
+    assertTrue(train.getValue().contains("input: 71x71 (the model file's own)"), train.getValue());
+    Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")));
+    assertEquals(71L, ((Number) config.get("image_size")).longValue());
+    assertEquals(71, ModelLoader.load(runDir.resolve("model.safetensors"), ModelLoader.Format.AUTO, null, null)
+        .preprocessing().imageSize());
   }
 
   @Test
