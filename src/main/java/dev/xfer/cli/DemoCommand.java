@@ -86,6 +86,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--channels-last", description = "Both arms' networks channels-last (NHWC): faster CPU training, results equal up to float rounding.")
   boolean channelsLast;
 
+  @Option(names = "--last-epoch", description = "Test each arm with its last epoch's weights instead of those of its highest validation accuracy (in its last phase; the test images play no part in the choice): the from-scratch arm can end on a loss spike.")
+  boolean lastEpoch;
+
   @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
   Integer threads;
 
@@ -98,7 +101,8 @@ final class DemoCommand implements Callable<Integer> {
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     requireEmpty(runDir);
     if (amp) MixedPrecision.requireCpuSupport();
-    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach, amp, channelsLast);
+    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach, amp, channelsLast,
+        !lastEpoch);
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
         : new ProgressPrinter(withoutStepLines(System.out), false);
@@ -142,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
     doc.put("data", dataDir.toString());
     doc.put("settings", Map.of("head_epochs", settings.headEpochs(), "finetune_epochs", settings.finetuneEpochs(),
         "scratch_lr", settings.scratchLr(), "batch_size", settings.batchSize(), "seed", settings.seed(),
-        "bn_momentum", bnMomentum));
+        "bn_momentum", bnMomentum, "tested_weights", settings.testBestEpoch() ? "highest validation accuracy" : "last epoch"));
     doc.put("machine", Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads");
     Files.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
     Files.writeString(runDir.resolve("comparison.txt"), table.text());

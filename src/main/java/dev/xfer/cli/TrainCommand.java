@@ -128,13 +128,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--backbone-lr-mult", defaultValue = "1", paramLabel = "M", description = "Backbone parameters train at M x the learning rate, the head at 1x (default: ${DEFAULT-VALUE}).")
   double backboneLrMult;
 
-  @Option(names = "--early-stopping", paramLabel = "PATIENCE", description = "Stop a phase after PATIENCE epochs without a lower validation loss (default: off).")
+  @Option(names = "--early-stopping", paramLabel = "PATIENCE", description = "Stop a phase after PATIENCE epochs without a better validation metric (--monitor; default: off).")
   Integer earlyStoppingPatience;
 
-  @Option(names = "--early-stopping-min-delta", defaultValue = "0", description = "Smallest validation-loss decrease that counts as an improvement (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--monitor", defaultValue = "val_loss", paramLabel = "METRIC",
+      description = "What --early-stopping and --restore-best watch: val_loss (lower is better, Keras' default) or val_accuracy (default: ${DEFAULT-VALUE}).")
+  String monitor;
+
+  @Option(names = "--early-stopping-min-delta", defaultValue = "0", description = "Smallest change of the monitored metric that counts as an improvement (default: ${DEFAULT-VALUE}).")
   double earlyStoppingMinDelta;
 
-  @Option(names = "--restore-best", description = "With --early-stopping: end each phase with the weights of its lowest-validation-loss epoch.")
+  @Option(names = "--restore-best", description = "With --early-stopping: end each phase with the weights of its best epoch by --monitor.")
   boolean restoreBest;
 
   @Option(names = "--random-flip", description = "Augment training images with a random horizontal flip (turns the feature cache off).")
@@ -203,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean cuda = resolvedDevice.equals("cuda");
     if (amp && !cuda) MixedPrecision.requireCpuSupport();
     if (restoreBest && earlyStoppingPatience == null) throw new IllegalArgumentException("--restore-best: needs --early-stopping PATIENCE");
+    monitor(); // a bad --monitor fails before any data is read
     List<PhaseConfig> phases = List.of(
         phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
         phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
@@ -241,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
           train.size(), valid.size(), test.size());
       FineTuner.Options options = new FineTuner.Options(batchSize, seed, !noFeatureCache, out, ProgressPrinter.console())
           .withEarlyStopping(earlyStoppingPatience == null ? null
-              : new EarlyStopping(earlyStoppingPatience, earlyStoppingMinDelta, restoreBest))
+              : new EarlyStopping(earlyStoppingPatience, earlyStoppingMinDelta, restoreBest, monitor()))
           .withAmp(amp).withParallel(parallel);
       List<EpochRecord> history = new FineTuner(model, phases, options).run(train, valid);
       Evaluator.Result result = Evaluator.evaluate(model, test, batchSize, amp, parallel);
@@ -293,6 +298,11 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  private EarlyStopping.Monitor monitor() {
+    for (EarlyStopping.Monitor m : EarlyStopping.Monitor.values()) if (m.key().equals(monitor)) return m;
+    throw new IllegalArgumentException("--monitor: expected val_loss or val_accuracy, found " + monitor);
+  }
+
   /** --image-size, else an xfer model file's own size, else the recipe's 224. */
   private int inputSize(LoadedModel loaded) {
     if (imageSize != null) return imageSize;
@@ -322,7 +332,8 @@ final class TrainCommand implements Callable<Integer> {
     c.put("label_smoothing", labelSmoothing);
     c.put("backbone_lr_multiplier", backboneLrMult);
     if (earlyStoppingPatience != null) {
-      c.put("early_stopping", Map.of("patience", earlyStoppingPatience, "min_delta", earlyStoppingMinDelta, "restore_best", restoreBest));
+      c.put("early_stopping", Map.of("patience", earlyStoppingPatience, "min_delta", earlyStoppingMinDelta, "restore_best", restoreBest,
+          "monitor", monitor().key()));
     }
     c.put("augmentation", Map.of("random_flip", randomFlip, "random_resized_crop", randomResizedCrop));
     c.put("amp", amp);

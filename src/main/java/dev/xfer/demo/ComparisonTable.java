@@ -25,6 +25,7 @@ public final class ComparisonTable {
     runs.forEach(r -> header.add(r.name()));
     rows.add(header.toArray(String[]::new));
     rows.add(row(String.format(Locale.ROOT, "test accuracy (%d images)", testImages), r -> pct(r.testAccuracy())));
+    rows.add(row("weights tested", r -> "epoch " + r.testedEpoch() + " of " + r.history().size()));
     rows.add(row("best validation accuracy", r -> pct(r.bestValidAccuracy()) + " (epoch " + r.bestEpoch() + ")"));
     rows.add(row(String.format(Locale.ROOT, "epochs to %.0f%% validation accuracy", 100 * reach),
         r -> r.epochsToReach(reach) > 0 ? Integer.toString(r.epochsToReach(reach)) : "not in " + r.history().size()));
@@ -49,6 +50,7 @@ public final class ComparisonTable {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("test_accuracy", r.testAccuracy());
       m.put("test_loss", r.testLoss());
+      m.put("tested_epoch", r.testedEpoch());
       m.put("best_val_accuracy", r.bestValidAccuracy());
       m.put("best_val_epoch", r.bestEpoch());
       m.put("epochs_to_reach", r.epochsToReach(reach) > 0 ? r.epochsToReach(reach) : null);

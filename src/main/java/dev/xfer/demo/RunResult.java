@@ -8,11 +8,13 @@ import java.util.List;
  *
  * @param name "transfer" or "scratch"
  * @param history every epoch, all phases in order
- * @param testAccuracy accuracy on the test part with the final weights
+ * @param testAccuracy accuracy on the test part with the tested weights
  * @param testLoss mean cross-entropy on the test part
+ * @param testedEpoch the 1-based epoch (across phases) whose weights were tested
  * @param seconds wall time of the whole arm: building the model, training, validation, testing
  */
-public record RunResult(String name, List<EpochRecord> history, double testAccuracy, double testLoss, double seconds) {
+public record RunResult(String name, List<EpochRecord> history, double testAccuracy, double testLoss, int testedEpoch,
+    double seconds) {
   public RunResult {
     history = List.copyOf(history);
   }

@@ -3,6 +3,7 @@ package dev.xfer.demo;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.Xception;
+import dev.xfer.train.EarlyStopping;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -54,17 +56,44 @@ public final class TransferDemo {
     return run("scratch", model, phases, data, runDir, start);
   }
 
+  /**
+   * Never stops a phase (no patience runs out), only restores its highest-validation-accuracy epoch
+   * at the end: the demo compares accuracies, and a from-scratch network's validation loss can stay
+   * above an early epoch's long after its accuracy has passed it (overconfident mistakes).
+   */
+  private static final EarlyStopping KEEP_BEST =
+      new EarlyStopping(Integer.MAX_VALUE, 0, true, EarlyStopping.Monitor.VAL_ACCURACY);
+
+  /** The 1-based epoch (across phases) that KEEP_BEST keeps in the last phase: the first highest val_accuracy. */
+  static int bestEpochOfLastPhase(List<EpochRecord> history, String lastPhase) {
+    int best = history.size();
+    double bestAccuracy = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < history.size(); i++) {
+      EpochRecord r = history.get(i);
+      if (r.phase().equals(lastPhase) && r.valAccuracy() > bestAccuracy) {
+        bestAccuracy = r.valAccuracy();
+        best = i + 1;
+      }
+    }
+    return best;
+  }
+
   private RunResult run(String name, Xception model, List<PhaseConfig> phases, DemoData data, Path runDir, long start)
       throws IOException {
     if (settings.channelsLast()) model.useChannelsLast();
     Files.createDirectories(runDir);
     progress.phaseStart("== " + name + " ==");
-    List<EpochRecord> history = new FineTuner(model, phases,
-        new FineTuner.Options(settings.batchSize(), settings.seed(), true, runDir, progress).withAmp(settings.amp()))
-        .run(data.train(), data.valid());
+    FineTuner.Options options = new FineTuner.Options(settings.batchSize(), settings.seed(), true, runDir, progress)
+        .withAmp(settings.amp());
+    if (settings.testBestEpoch()) options = options.withEarlyStopping(KEEP_BEST);
+    List<EpochRecord> history = new FineTuner(model, phases, options).run(data.train(), data.valid());
     Evaluator.Result test = Evaluator.evaluate(model, data.test(), settings.batchSize(), settings.amp());
     ModelFile.save(runDir.resolve("model.safetensors"), model, backbone.preprocessing(), data.classes());
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new RunResult(name, history, test.accuracy(), test.loss(), seconds);
+    String lastPhase = history.isEmpty() ? "" : history.get(history.size() - 1).phase();
+    int tested = settings.testBestEpoch() ? bestEpochOfLastPhase(history, lastPhase) : history.size();
+    progress.phaseStart(String.format(Locale.ROOT, "%s: test accuracy %.1f%% with the weights of epoch %d of %d (%s)", name,
+        100 * test.accuracy(), tested, history.size(), settings.testBestEpoch() ? "highest validation accuracy" : "the last"));
+    return new RunResult(name, history, test.accuracy(), test.loss(), tested, seconds);
   }
 }

@@ -172,17 +172,18 @@ public final class FineTuner {
 
       boolean lastEpoch = epoch + 1 == phase.epochs();
       if (stopping != null) {
-        stopState = stopping.observe(stopState, epoch + 1, val.loss());
+        stopState = stopping.observe(stopState, epoch + 1, val.loss(), val.accuracy());
         if (stopping.restoreBest() && EarlyStopping.improvedAt(stopState, epoch + 1)) best = StateDict.export(model);
         if (stopState.stopped()) {
           options.progress().phaseStart(String.format(Locale.ROOT,
-              "early stopping: val_loss has not improved for %d epoch(s); best epoch %d (val_loss %.4f)",
-              stopState.epochsWithoutImprovement(), stopState.bestEpoch(), stopState.best()));
+              "early stopping: %s has not improved for %d epoch(s); best epoch %d (%s %.4f)", stopping.monitor().key(),
+              stopState.epochsWithoutImprovement(), stopState.bestEpoch(), stopping.monitor().key(),
+              stopping.monitor().value(stopState.best())));
         }
         if ((stopState.stopped() || lastEpoch) && stopping.restoreBest() && stopState.bestEpoch() != epoch + 1 && !best.isEmpty()) {
           StateDict.load(model, best, "best epoch");
-          options.progress().phaseStart(String.format(Locale.ROOT, "restored the weights of %s epoch %d (val_loss %.4f)",
-              phase.name(), stopState.bestEpoch(), stopState.best()));
+          options.progress().phaseStart(String.format(Locale.ROOT, "restored the weights of %s epoch %d (%s %.4f)",
+              phase.name(), stopState.bestEpoch(), stopping.monitor().key(), stopping.monitor().value(stopState.best())));
         }
       }
       boolean phaseEnds = lastEpoch || stopState.stopped();

@@ -49,6 +49,7 @@ class DemoCommandTest {
     assertEquals(0, code, out);
     assertTrue(out.matches("(?s).*test accuracy \\(100 images\\)\\s+\\d+\\.\\d%\\s+\\d+\\.\\d%.*"), out);
     assertTrue(out.contains("epochs to 80% validation accuracy") && out.contains("wall time"), out);
+    assertTrue(out.contains("weights tested") && out.contains("(highest validation accuracy)"), out);
 
     Map<?, ?> cmp = (Map<?, ?>) JsonReader.parse(Files.readString(run.resolve("comparison.json")));
     LoadedModel shipped = ModelLoader.load(DemoCommand.shipped(DemoCommand.DEFAULT_MODEL, "--model"), ModelLoader.Format.AUTO, null, null);
@@ -65,6 +66,18 @@ class DemoCommandTest {
         Xception model = saved.build(arm);
         double accuracy = Evaluator.evaluate(model, data.test(), 32).accuracy();
         assertEquals(((Number) reported.get("test_accuracy")).doubleValue(), accuracy, 1e-9, arm + " test accuracy");
+        // the weights tested (and saved) are those of the last phase's highest validation accuracy, recomputed here
+        String lastPhase = (String) ((Map<?, ?>) epochs.get(epochs.size() - 1)).get("phase");
+        int highest = 0;
+        for (int i = 0; i < epochs.size(); i++) {
+          Map<?, ?> e = (Map<?, ?>) epochs.get(i);
+          double acc = ((Number) e.get("val_accuracy")).doubleValue();
+          if (e.get("phase").equals(lastPhase)
+              && (highest == 0 || acc > ((Number) ((Map<?, ?>) epochs.get(highest - 1)).get("val_accuracy")).doubleValue())) {
+            highest = i + 1;
+          }
+        }
+        assertEquals(highest, ((Number) reported.get("tested_epoch")).intValue(), arm + " tested epoch");
       }
     }
     BufferedImage png = ImageIO.read(run.resolve("comparison.png").toFile());
