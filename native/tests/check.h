@@ -110,6 +110,26 @@ static inline size_t check_close(const char* what, const float* got, const float
   return bad;
 }
 
+/* ---- the CPU head's documented row mean, as plain scalar code ----------------------------------- */
+/* 8 float lanes over runs of at most 256 elements, lanes reduced as ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)),
+ * the run's tail added in order, runs folded into double, scaled by 1/len (head_cpu.c's mean_f32).
+ * Bit-exact comparisons need the caller compiled without FMA contraction (-ffp-contract=off). */
+static inline float check_head_mean(const float* p, int64_t len) {
+  double total = 0.0;
+  for (int64_t begin = 0; begin < len; begin += 256) {
+    const int64_t end = len - begin > 256 ? begin + 256 : len;
+    float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = begin;
+    for (; i + 8 <= end; i += 8) {
+      for (int j = 0; j < 8; ++j) lane[j] = lane[j] + p[i + j];
+    }
+    float run = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    for (; i < end; ++i) run = run + p[i];
+    total = total + (double)run;
+  }
+  return (float)(total * (1.0 / (double)len));
+}
+
 /* ---- CUDA ----------------------------------------------------------------------------------- */
 #ifdef __CUDACC__
 #include <cuda_runtime.h>

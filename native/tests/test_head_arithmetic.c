@@ -19,22 +19,6 @@
 
 static int failures = 0;
 
-static float reference_mean(const float* p, int64_t len) {
-  double total = 0.0;
-  for (int64_t begin = 0; begin < len; begin += 256) {
-    const int64_t end = len - begin > 256 ? begin + 256 : len;
-    float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t i = begin;
-    for (; i + 8 <= end; i += 8) {
-      for (int j = 0; j < 8; ++j) lane[j] = lane[j] + p[i + j];
-    }
-    float run = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
-    for (; i < end; ++i) run = run + p[i];
-    total = total + (double)run;
-  }
-  return (float)(total * (1.0 / (double)len));
-}
-
 static double reference_logit(const float* w, const float* v, float bias, int64_t c) {
   double total = 0.0;
   for (int64_t begin = 0; begin < c; begin += 256) {
@@ -87,7 +71,7 @@ static void check_shape(check_rng* rng, int64_t n, int64_t c, int64_t hw, int64_
   for (int64_t i = 0; i < k * c; ++i) w[i] = check_uniform(rng, -0.05f, 0.05f);
   for (int64_t i = 0; i < k; ++i) b[i] = check_uniform(rng, -0.5f, 0.5f);
 
-  for (int64_t r = 0; r < n * c; ++r) want_pooled[r] = reference_mean(x + r * hw, hw);
+  for (int64_t r = 0; r < n * c; ++r) want_pooled[r] = check_head_mean(x + r * hw, hw);
   for (int64_t s = 0; s < n; ++s) reference_probs(want_pooled + s * c, w, b, c, k, want_probs + s * k);
 
   int status = xfer_head_pool_cpu(x, n, c, hw, pooled);
