@@ -142,12 +142,13 @@ __attribute__((target("avx2"), always_inline)) static inline int64_t pool_rows8_
   return r;
 }
 
-/* Means of all rows: 8 at a time (unrolled for the odd square maps 3x3 to 15x15; the generic
+/* Means of all rows: 8 at a time (unrolled for the odd square maps 1x1 to 15x15; the generic
  * loop's gather needs 7 * len to fit in int32), the rest one by one. */
 __attribute__((target("avx2"))) static void pool_rows_avx2(const float* x, int64_t rows, int64_t len,
                                                            float* pooled) {
   int64_t r;
   switch (len) {
+    case 1: r = pool_rows8_odd_square_avx2(x, rows, 0, pooled); break; /* already pooled: a copy */
     case 9: r = pool_rows8_odd_square_avx2(x, rows, 1, pooled); break;
     case 25: r = pool_rows8_odd_square_avx2(x, rows, 3, pooled); break;
     case 49: r = pool_rows8_odd_square_avx2(x, rows, 6, pooled); break;
