@@ -65,7 +65,9 @@ final class BenchCommand implements Callable<Integer> {
     // LibTorch runs float32 1x1 convolutions and matrix products through OpenBLAS, which sizes its own
     // pool from the core count; ComputeThreads.set gave it --threads unless OPENBLAS_NUM_THREADS is set.
     System.out.println("OpenBLAS threads: " + machine.get("blas_threads")
-        + (System.getenv("OPENBLAS_NUM_THREADS") == null ? " (from --threads)" : " (from OPENBLAS_NUM_THREADS)"));
+        + (System.getenv("OPENBLAS_NUM_THREADS") == null ? " (from --threads)" : " (from OPENBLAS_NUM_THREADS)")
+        + "; LibTorch huge pages for CPU buffers >= 2 MB: " + ("1".equals(machine.get("thp_mem_alloc_enable"))
+            ? "on (THP_MEM_ALLOC_ENABLE=1)" : "off (THP_MEM_ALLOC_ENABLE not 1; the ./xfer launcher sets 1 unless told)"));
     System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
     List<BenchResult> kernels = new KernelBenchmarks(kernelWatch).runAll();
     for (BenchResult r : kernels) {
@@ -112,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
     m.put("threads", threads);
     m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset, --threads applies
     m.put("blas_threads", ComputeThreads.blasThreads()); // OpenBLAS's pool now; 0: no OpenBLAS loaded
+    m.put("thp_mem_alloc_enable", System.getenv("THP_MEM_ALLOC_ENABLE")); // "1": LibTorch's >= 2 MB buffers on huge pages
     m.put("device", "cpu");
     m.put("libtorch", Versions.libTorch());
     Map<String, String> info = InfoCommand.collect();
