@@ -64,18 +64,17 @@ public final class TransferDemo {
   private static final EarlyStopping KEEP_BEST =
       new EarlyStopping(Integer.MAX_VALUE, 0, true, EarlyStopping.Monitor.VAL_ACCURACY);
 
-  /** The 1-based epoch (across phases) that KEEP_BEST keeps in the last phase: the first highest val_accuracy. */
-  static int bestEpochOfLastPhase(List<EpochRecord> history, String lastPhase) {
-    int best = history.size();
-    double bestAccuracy = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < history.size(); i++) {
-      EpochRecord r = history.get(i);
-      if (r.phase().equals(lastPhase) && r.valAccuracy() > bestAccuracy) {
-        bestAccuracy = r.valAccuracy();
-        best = i + 1;
-      }
+  /** The 1-based epoch (across phases) whose weights KEEP_BEST left: its own rule replayed over the last phase. */
+  static int keptEpoch(List<EpochRecord> history) {
+    if (history.isEmpty()) return 0;
+    String lastPhase = history.get(history.size() - 1).phase();
+    int phaseStart = history.size();
+    while (phaseStart > 0 && history.get(phaseStart - 1).phase().equals(lastPhase)) phaseStart--;
+    EarlyStopping.State state = EarlyStopping.State.START;
+    for (EpochRecord r : history.subList(phaseStart, history.size())) {
+      state = KEEP_BEST.observe(state, r.epoch(), r.valLoss(), r.valAccuracy());
     }
-    return best;
+    return state.bestEpoch() == 0 ? history.size() : phaseStart + state.bestEpoch();
   }
 
   private RunResult run(String name, Xception model, List<PhaseConfig> phases, DemoData data, Path runDir, long start)
@@ -90,8 +89,7 @@ public final class TransferDemo {
     Evaluator.Result test = Evaluator.evaluate(model, data.test(), settings.batchSize(), settings.amp());
     ModelFile.save(runDir.resolve("model.safetensors"), model, backbone.preprocessing(), data.classes());
     double seconds = (System.nanoTime() - start) / 1e9;
-    String lastPhase = history.isEmpty() ? "" : history.get(history.size() - 1).phase();
-    int tested = settings.testBestEpoch() ? bestEpochOfLastPhase(history, lastPhase) : history.size();
+    int tested = settings.testBestEpoch() ? keptEpoch(history) : history.size();
     progress.phaseStart(String.format(Locale.ROOT, "%s: test accuracy %.1f%% with the weights of epoch %d of %d (%s)", name,
         100 * test.accuracy(), tested, history.size(), settings.testBestEpoch() ? "highest validation accuracy" : "the last"));
     return new RunResult(name, history, test.accuracy(), test.loss(), tested, seconds);
