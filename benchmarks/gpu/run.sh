@@ -12,7 +12,8 @@
 #   build    cmake configure + build of native/ with CUDA (XFER_CUDA=ON; architectures XFER_GPU_ARCH,
 #            default "90" = H100/H200 only, to keep the build short)
 #   ctest    the native kernel tests (CPU and CUDA)
-#   lab      the kernel lab binaries in native/dev (validate every version, then time ms | GB/s)
+#   lab-cpu  the CPU head lab (native/dev/head_pool_cpu.c: pooling versions vs one streaming read of the map)
+#   lab      the CUDA kernel lab binaries in native/dev (validate every version, then time ms | GB/s)
 #   sepconv  PyTorch separable-conv baselines on CUDA: Xception's 7 shapes, batch 32, fwd and fwd+bwd,
 #            NCHW and channels_last, fp32 and bf16 autocast (compare/sepconv_torch.py)
 #   train    a legacy-Xception train step at 224, batch 32, fp32 and bf16 autocast: timm legacy_xception
@@ -31,6 +32,8 @@ out="${OUT:-$root/gpu-out}"
 mkdir -p "$out"
 results="$out/results.txt"
 build="${TMPDIR:-/tmp}/xfer-gpu-build"
+# a cache left by another checkout (or the other mode) makes cmake refuse to configure: start clean
+rm -rf "$build"
 python="${PYTHON:-python3}"
 budget="${XFER_GPU_BUDGET:-540}"
 arch="${XFER_GPU_ARCH:-90}"
@@ -95,8 +98,10 @@ fi
 section build 240 bash -c "cmake -S '$root/native' -B '$build' -DCMAKE_BUILD_TYPE=Release ${cuda_args[*]} \
   && cmake --build '$build' -j $jobs"
 section ctest 90 ctest --test-dir "$build" --output-on-failure
+# the CPU head lab (pooling vs one streaming read of the map) builds in both modes: the host CPU's figures
+section lab-cpu 60 "$build/dev/xfer_lab_head_cpu"
 if ((cpu_only)); then
-  summary+=("lab: not built without CUDA")
+  summary+=("lab: CUDA labs not built without CUDA")
 else
   section lab 120 bash -c "'$build/dev/xfer_lab_preprocess'; rc1=\$?; '$build/dev/xfer_lab_head'; rc2=\$?; exit \$((rc1 | rc2))"
 fi
