@@ -28,11 +28,6 @@ public record DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr,
     }
   }
 
-  /** Float32, NCHW, each arm tested at its best validation-loss epoch. */
-  public DemoSettings(int headEpochs, int finetuneEpochs, double scratchLr, int batchSize, long seed, double reachAccuracy) {
-    this(headEpochs, finetuneEpochs, scratchLr, batchSize, seed, reachAccuracy, false, false, true);
-  }
-
   /** Epochs of each arm. */
   public int totalEpochs() {
     return headEpochs + finetuneEpochs;
