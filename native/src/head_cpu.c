@@ -3,8 +3,10 @@
  * layer's cross-entropy training step on pooled features. Also the reference for the CUDA kernels:
  * every sum that can grow long is added in float runs of at most 256 terms, each folded into double.
  *
- * Fused: the forward pass pools a block of 8 samples into an (8, C) scratch and consumes it at once,
- * so the (N, C) pooled tensor is never written; the feature map is read exactly once, in memory order.
+ * Fused: the (N, C) pooled tensor is never written and the feature map is read exactly once, in
+ * memory order. For odd square maps with C a multiple of 8 and at most 8 classes, each 8 channel
+ * means feed the dense layer's accumulators at once (one stream); otherwise a block of 8 samples is
+ * pooled into an (8, C) scratch and consumed at once.
  * Every row mean and every logit has one documented arithmetic (mean_f32, dot_f32) whichever SIMD
  * path computes it, so results are bit-identical across paths, batch sizes and positions
  * (native/tests/test_head_arithmetic.c checks this against a scalar statement).
@@ -111,34 +113,38 @@ __attribute__((target("avx2"))) static int64_t pool_rows8_avx2(const float* x, i
   return r;
 }
 
-/* pool_rows8_avx2 for a single-run row of len = 8q + 1 with q a compile-time constant, so that
- * every loop unrolls into straight-line loads at fixed offsets. On the (32, 2048, 7, 7) map this
- * takes 1.1-1.35x the time of a plain streaming sum (C harness, interleaved); the generic loop's
- * bookkeeping was up to 1.4x slower than this. */
+/* mean_f32 of the 8 consecutive rows at p, each of len = 8q + 1 (one run) with q a compile-time
+ * constant, so that every loop unrolls into straight-line loads at fixed offsets. */
+__attribute__((target("avx2"), always_inline)) static inline __m256 mean_rows8_odd_square_avx2(
+    const float* p, const int q, const __m256d inv_len) {
+  const int64_t len = 8 * q + 1;
+  __m256 a[8];
+#pragma GCC unroll 8
+  for (int k = 0; k < 8; ++k) {
+    __m256 acc = _mm256_setzero_ps();
+#pragma GCC unroll 32
+    for (int i = 0; i < 8 * q; i += 8) acc = _mm256_add_ps(acc, _mm256_loadu_ps(p + k * len + i));
+    a[k] = acc;
+  }
+  const __m256 h03 = _mm256_hadd_ps(_mm256_hadd_ps(a[0], a[1]), _mm256_hadd_ps(a[2], a[3]));
+  const __m256 h47 = _mm256_hadd_ps(_mm256_hadd_ps(a[4], a[5]), _mm256_hadd_ps(a[6], a[7]));
+  const __m256 run = _mm256_add_ps(
+      _mm256_add_ps(_mm256_permute2f128_ps(h03, h47, 0x20), _mm256_permute2f128_ps(h03, h47, 0x31)),
+      last_column_avx2(p, q));
+  const __m128 lo = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(run)), inv_len));
+  const __m128 hi = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(run, 1)), inv_len));
+  return _mm256_set_m128(hi, lo);
+}
+
+/* pool_rows8_avx2 for odd square maps. On the (32, 2048, 7, 7) map this takes 1.1-1.35x the time
+ * of a plain streaming sum (C harness, interleaved); the generic loop's bookkeeping was up to 1.4x
+ * slower than this. */
 __attribute__((target("avx2"), always_inline)) static inline int64_t pool_rows8_odd_square_avx2(
     const float* x, int64_t rows, const int q, float* pooled) {
   const int64_t len = 8 * q + 1;
   const __m256d inv_len = _mm256_set1_pd(1.0 / (double)len);
   int64_t r = 0;
-  for (; r + 8 <= rows; r += 8) {
-    const float* p = x + r * len;
-    __m256 a[8];
-#pragma GCC unroll 8
-    for (int k = 0; k < 8; ++k) {
-      __m256 acc = _mm256_setzero_ps();
-#pragma GCC unroll 32
-      for (int i = 0; i < 8 * q; i += 8) acc = _mm256_add_ps(acc, _mm256_loadu_ps(p + k * len + i));
-      a[k] = acc;
-    }
-    const __m256 h03 = _mm256_hadd_ps(_mm256_hadd_ps(a[0], a[1]), _mm256_hadd_ps(a[2], a[3]));
-    const __m256 h47 = _mm256_hadd_ps(_mm256_hadd_ps(a[4], a[5]), _mm256_hadd_ps(a[6], a[7]));
-    const __m256 run = _mm256_add_ps(
-        _mm256_add_ps(_mm256_permute2f128_ps(h03, h47, 0x20), _mm256_permute2f128_ps(h03, h47, 0x31)),
-        last_column_avx2(p, q));
-    const __m128 lo = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(run)), inv_len));
-    const __m128 hi = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(run, 1)), inv_len));
-    _mm256_storeu_ps(pooled + r, _mm256_set_m128(hi, lo));
-  }
+  for (; r + 8 <= rows; r += 8) _mm256_storeu_ps(pooled + r, mean_rows8_odd_square_avx2(x + r * len, q, inv_len));
   return r;
 }
 
@@ -256,6 +262,59 @@ __attribute__((target("avx2"))) static void dense_logits_avx2(const float* poole
     }
   }
 }
+
+static void softmax_from_logits(const double* logits, int64_t k, float* probs);
+
+/* The whole forward in one stream, for odd square maps, C a multiple of 8 and at most 8 classes
+ * (fine-tuning heads): every block of 8 rows is 8 channels of one sample, so its means go straight
+ * into the dense layer's accumulators (dense_block_avx2's lane j holds channels j, j+8, ...; the
+ * same runs of 256 channels folded into double), bit-identical to pooling then dense_logits. No
+ * pooled scratch and no pause in the read of the map for a separate dense pass: on the (32, 2048,
+ * 7, 7) map the blocked forward took 1.3x the pooling alone, this one takes about as long as it. */
+__attribute__((target("avx2"), always_inline)) static inline void forward_odd_square_few_classes_avx2(
+    const float* x, const float* weight, const float* bias, int64_t n, int64_t c, const int q, int64_t k,
+    float* probs) {
+  const int64_t len = 8 * q + 1;
+  const __m256d inv_len = _mm256_set1_pd(1.0 / (double)len);
+  for (int64_t s = 0; s < n; ++s) {
+    double logits[8];
+    for (int j = 0; j < k; ++j) logits[j] = 0.0;
+    for (int64_t begin = 0; begin < c; begin += 256) {
+      const int64_t end = (c - begin > 256) ? begin + 256 : c;
+      __m256 acc[8];
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) acc[j] = _mm256_setzero_ps();
+      for (int64_t ch = begin; ch < end; ch += 8) {
+        const __m256 means = mean_rows8_odd_square_avx2(x + (s * c + ch) * len, q, inv_len);
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; ++j) {
+          if (j < k) acc[j] = _mm256_add_ps(acc[j], _mm256_mul_ps(_mm256_loadu_ps(weight + j * c + ch), means));
+        }
+      }
+      for (int j = 0; j < k; ++j) logits[j] += lane_sum(acc[j]);
+    }
+    for (int j = 0; j < k; ++j) logits[j] = bias[j] + logits[j];
+    softmax_from_logits(logits, k, probs + s * k);
+  }
+}
+
+/* forward_odd_square_few_classes_avx2 where it applies; returns whether it ran. */
+__attribute__((target("avx2"))) static int forward_one_stream_avx2(const float* x, const float* weight,
+                                                                   const float* bias, int64_t n, int64_t c,
+                                                                   int64_t hw, int64_t k, float* probs) {
+  if (k > 8 || c % 8 != 0) return 0;
+  switch (hw) {
+    case 1: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 0, k, probs); return 1;
+    case 9: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 1, k, probs); return 1;
+    case 25: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 3, k, probs); return 1;
+    case 49: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 6, k, probs); return 1;
+    case 81: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 10, k, probs); return 1;
+    case 121: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 15, k, probs); return 1;
+    case 169: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 21, k, probs); return 1;
+    case 225: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 28, k, probs); return 1;
+    default: return 0;
+  }
+}
 #endif
 
 /* logits[s, j] = bias[j] + weight[j,:] . pooled[s,:] for `samples` rows of pooled features. */
@@ -283,6 +342,12 @@ static double logsumexp(const double* logits, int64_t k) {
   return max_logit + log(denom);
 }
 
+/* Softmax probabilities of one sample's K logits, rounded to float. */
+static void softmax_from_logits(const double* logits, int64_t k, float* probs) {
+  const double lse = logsumexp(logits, k);
+  for (int64_t j = 0; j < k; ++j) probs[j] = (float)exp(logits[j] - lse);
+}
+
 XFER_HOT
 int xfer_head_pool_cpu(const float* x, int64_t n, int64_t c, int64_t hw, float* pooled) {
   if (!x || !pooled) return XFER_ERR_NULL_POINTER;
@@ -301,6 +366,9 @@ int xfer_head_forward_cpu(const float* x, const float* weight, const float* bias
                           int64_t c, int64_t hw, int64_t k, float* probs) {
   if (!x || !weight || !bias || !probs) return XFER_ERR_NULL_POINTER;
   if (n <= 0 || c <= 0 || hw <= 0 || k <= 0) return XFER_ERR_BAD_SHAPE;
+#ifdef XFER_HAVE_AVX2_PATH
+  if (__builtin_cpu_supports("avx2") && forward_one_stream_avx2(x, weight, bias, n, c, hw, k, probs)) return XFER_OK;
+#endif
   /* scratch: the pooled features and logits of a block of samples, consumed at once */
   const int64_t block = n < XFER_FORWARD_SAMPLE_BLOCK ? n : XFER_FORWARD_SAMPLE_BLOCK;
   double* logits = malloc(sizeof(double) * (size_t)(block * k) + sizeof(float) * (size_t)(block * c));
@@ -310,10 +378,7 @@ int xfer_head_forward_cpu(const float* x, const float* weight, const float* bias
     const int64_t samples = n - s0 < block ? n - s0 : block;
     pool_rows(x + s0 * c * hw, samples * c, hw, pooled);
     dense_logits(pooled, samples, weight, bias, c, k, logits);
-    for (int64_t s = 0; s < samples; ++s) {
-      const double lse = logsumexp(logits + s * k, k);
-      for (int64_t j = 0; j < k; ++j) probs[(s0 + s) * k + j] = (float)exp(logits[s * k + j] - lse);
-    }
+    for (int64_t s = 0; s < samples; ++s) softmax_from_logits(logits + s * k, k, probs + (s0 + s) * k);
   }
   free(logits);
   return XFER_OK;
