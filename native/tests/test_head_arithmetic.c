@@ -104,13 +104,14 @@ int main(void) {
   check_rng rng = {20261128};
   /* HW: odd squares 1..289 (one-element tails, unrolled up to 15x15), and 7, 64, 100, 196, 257,
    * 520 (no tail, gathered tails, several runs); C: multiples of 8 and not, below and above a run;
-   * K: 1 to 8 rows per dense pass, more than 8, and many. */
+   * K: 1 to 8 rows per dense pass, more than 8, and many; N: tiles of 4 samples and 1-3 left over,
+   * more than one block of 32 samples. */
   const int64_t shapes[][4] = {
       {32, 2048, 49, 5}, {3, 2048, 100, 1000}, {1, 1, 1, 1},   {5, 33, 9, 7},   {2, 728, 361, 2},
       {4, 17, 289, 9},   {2, 9, 64, 13},       {3, 11, 1, 4},   {6, 16, 196, 3}, {2, 24, 25, 8},
       {3, 40, 81, 6},    {2, 19, 121, 1},      {2, 8, 169, 16}, {1, 300, 225, 3}, {2, 9, 257, 13},
       {1, 8, 520, 4},    {3, 11, 7, 4},        {7, 64, 1, 3},   {2, 1000, 49, 17}, {3, 520, 9, 8},
-      {2, 264, 121, 1},  {4, 2048, 49, 2},     {2, 16, 225, 9}};
+      {2, 264, 121, 1},  {4, 2048, 49, 2},     {2, 16, 225, 9}, {37, 24, 9, 11}, {5, 300, 4, 70}};
   const int count = (int)(sizeof(shapes) / sizeof(shapes[0]));
   for (int i = 0; i < count; ++i) check_shape(&rng, shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3]);
   if (failures) {
