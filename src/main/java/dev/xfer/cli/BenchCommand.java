@@ -9,6 +9,9 @@ import dev.xfer.bench.ThroughputBenchmarks;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -62,6 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Object> machine = machine(threads);
     System.out.println("machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; " + machine.get("os")
         + "; LibTorch " + machine.get("libtorch") + "; " + threads + " thread(s); device " + machine.get("device"));
+    System.out.println("started " + machine.get("started_utc") + loadNote(machine.get("load_average_start")));
     // LibTorch runs float32 1x1 convolutions and matrix products through OpenBLAS, which sizes its own
     // pool from the core count; ComputeThreads.set gave it --threads unless OPENBLAS_NUM_THREADS is set.
     System.out.println("OpenBLAS threads: " + machine.get("blas_threads")
@@ -77,7 +81,9 @@ final class BenchCommand implements Callable<Integer> {
     List<Throughput> rows = kernelsOnly ? List.of() : throughputTable(throughputWatch);
 
     double seconds = (System.nanoTime() - start) / 1e9;
+    Double loadAtEnd = loadAverage();
     if (json != null) {
+      machine.put("load_average_end", loadAtEnd);
       Map<String, Object> settings = new LinkedHashMap<>();
       settings.put("quick", quick);
       settings.put("kernels_only", kernelsOnly);
@@ -90,7 +96,8 @@ final class BenchCommand implements Callable<Integer> {
       Files.writeString(json, Json.object(BenchReport.document(machine, settings, kernels, rows)) + "\n");
       System.out.println("wrote " + json);
     }
-    System.out.printf(Locale.ROOT, "bench: %.1f s%n", seconds);
+    System.out.printf(Locale.ROOT, "bench: %.1f s%s%n", seconds, loadAtEnd == null ? "" : String.format(Locale.ROOT,
+        "; load average at the end %.2f", loadAtEnd));
     return 0;
   }
 
@@ -124,7 +131,27 @@ final class BenchCommand implements Callable<Integer> {
     m.put("mkldnn", info.get("mkldnn"));
     m.put("cuda", info.get("cuda"));
     m.put("native_kernels", info.get("native kernels"));
+    m.put("started_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    m.put("load_average_start", loadAverage());
     return m;
+  }
+
+  /** The system's one-minute load average, or null where the platform does not report one. */
+  static Double loadAverage() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? null : load;
+  }
+
+  /**
+   * The start line's load remark: on a shared machine other work moves every timing, so the load
+   * is printed, with a warning when the machine was already busier than its cores before we began.
+   */
+  static String loadNote(Object load) {
+    if (!(load instanceof Double value)) return "";
+    int cores = Runtime.getRuntime().availableProcessors();
+    String note = String.format(Locale.ROOT, "; load average %.2f on %d cores", value, cores);
+    return value > cores ? note + " (busy: other work is running, times will be noisy; compare ratios within this run)"
+        : note;
   }
 
   private static String orDash(double v) {

@@ -17,5 +17,19 @@ class BenchCommandTest {
     assertEquals(1, m.get("threads"));
     assertTrue(m.get("libtorch").toString().startsWith("2.10.0"), "libtorch: " + m.get("libtorch"));
     assertEquals("cpu", m.get("device"));
+    // when it was measured, and how busy the machine was
+    java.time.Instant started = java.time.Instant.parse(m.get("started_utc").toString());
+    assertTrue(Math.abs(java.time.Duration.between(started, java.time.Instant.now()).toSeconds()) < 60, "started " + started);
+    Object load = m.get("load_average_start");
+    assertTrue(load == null || (Double) load >= 0, "load average " + load);
+  }
+
+  @Test
+  void loadNoteWarnsOnlyWhenTheMachineIsBusierThanItsCores() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals("", BenchCommand.loadNote(null));
+    assertEquals("; load average 0.50 on " + cores + " cores", BenchCommand.loadNote(0.5));
+    assertTrue(BenchCommand.loadNote(cores + 1.0).contains("busy"), BenchCommand.loadNote(cores + 1.0));
+    assertFalse(BenchCommand.loadNote((double) cores).contains("busy"));
   }
 }
