@@ -83,8 +83,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast in both arms, float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Option(names = "--channels-last", description = "Both arms' networks channels-last (NHWC): faster CPU training, results equal up to float rounding.")
-  boolean channelsLast;
+  @Option(names = "--channels-last", negatable = true, description = "Both arms' networks channels-last (NHWC): on by default (1.5x faster here); --no-channels-last runs them NCHW. Results equal up to float rounding.")
+  Boolean channelsLast;
 
   @Option(names = "--last-epoch", description = "Test each arm with its last epoch's weights instead of those of its highest validation accuracy (in its last phase; the test images play no part in the choice): the from-scratch arm can end on a loss spike.")
   boolean lastEpoch;
@@ -101,8 +101,9 @@ final class DemoCommand implements Callable<Integer> {
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     requireEmpty(runDir);
     if (amp) MixedPrecision.requireCpuSupport();
-    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach, amp, channelsLast,
-        !lastEpoch);
+    TrainingLayout layout = TrainingLayout.resolve(channelsLast, false); // the demo trains on the CPU
+    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach, amp,
+        layout.channelsLast(), !lastEpoch);
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
         : new ProgressPrinter(withoutStepLines(System.out), false);
@@ -120,6 +121,7 @@ final class DemoCommand implements Callable<Integer> {
           backbone.config().middleBlocks(), backbone.classNames(), imageSize, dataDir, target.classes(), target.train().size(),
           target.valid().size(), target.test().size(), settings.totalEpochs(), settings.headEpochs(), settings.finetuneEpochs(),
           settings.totalEpochs(), batchSize, bnMomentum, seed);
+      System.out.println(layout.describe());
       TransferDemo demo = new TransferDemo(backbone, modelFile.getFileName().toString(), settings, progress);
       RunResult transfer = demo.transfer(target, runDir.resolve("transfer"));
       RunResult scratch = demo.scratch(target, runDir.resolve("scratch"));

@@ -150,8 +150,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast with float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Option(names = "--channels-last", description = "Keep convolution weights and images channels-last (NHWC), so oneDNN skips its layout reorders around every convolution: 1.2-1.8x faster CPU training of the compact backbone here, in float32 and bf16 (benchmarks/RESULTS.md). Same model, results equal up to float rounding.")
-  boolean channelsLast;
+  @Option(names = "--channels-last", negatable = true, description = "Keep convolution weights and images channels-last (NHWC), so oneDNN skips its layout reorders around every convolution: 1.2-1.8x faster CPU training here, in float32 and bf16 (benchmarks/RESULTS.md). On by default on the CPU, off on CUDA; --no-channels-last trains NCHW. Same model, results equal up to float rounding.")
+  Boolean channelsLast;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto", description = "Where to train: cpu, cuda, or auto (cuda when LibTorch has it, else cpu) (default: ${DEFAULT-VALUE}).")
   String device;
@@ -232,12 +232,14 @@ final class TrainCommand implements Callable<Integer> {
       torch.globalContext().setBenchmarkCuDNN(true); // fixed input shapes: let cuDNN pick the fastest kernels
       model.to(new org.bytedeco.pytorch.Device("cuda"), false);
     }
-    if (channelsLast) model.useChannelsLast();
+    TrainingLayout layout = TrainingLayout.resolve(channelsLast, cuda);
+    System.out.println(layout.describe());
+    if (layout.channelsLast()) model.useChannelsLast();
     LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
-    if (writer) writeConfig(loaded, classes, size, parallel);
+    if (writer) writeConfig(loaded, classes, size, parallel, layout);
     try (PointerScope scope = new PointerScope();
         FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
@@ -309,7 +311,7 @@ final class TrainCommand implements Callable<Integer> {
     return loaded.format().equals("xfer") ? loaded.preprocessing().imageSize() : RECIPE_IMAGE_SIZE;
   }
 
-  private void writeConfig(LoadedModel loaded, List<String> classes, int size, DataParallel parallel)
+  private void writeConfig(LoadedModel loaded, List<String> classes, int size, DataParallel parallel, TrainingLayout layout)
       throws java.io.IOException {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("data", data.toString());
@@ -337,7 +339,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     c.put("augmentation", Map.of("random_flip", randomFlip, "random_resized_crop", randomResizedCrop));
     c.put("amp", amp);
-    c.put("channels_last", channelsLast);
+    c.put("channels_last", layout.channelsLast());
     c.put("device", device);
     c.put("world_size", parallel.worldSize());
     if (parallel.distributed()) c.put("sync_batch_norm", parallel.syncBatchNorm());

@@ -32,9 +32,13 @@ class TrainDistributedCommandTest {
     Path weights = weights();
     Path two = dir.resolve("two");
     Path one = dir.resolve("one");
-    assertEquals(0, run(args(data, weights, two, 4, "--finetune-epochs", "1", "--nproc", "2", "--sync-bn")),
-        err.toString());
-    assertEquals(0, run(args(data, weights, one, 8, "--finetune-epochs", "1")), err.toString());
+    // NCHW on both sides: the one-process run normalises with LibTorch's BatchNorm, whose channels-last
+    // training statistics are 3-15x less precise than its NCHW ones (a (8, 728, 14, 14) batch: max error
+    // 6e-6 vs 7e-7 against float64 at mean 3); with them the phase-2 training loss moved by 2.9e-4 here.
+    // The resume test below runs the default (channels-last) layout.
+    assertEquals(0, run(args(data, weights, two, 4, "--finetune-epochs", "1", "--nproc", "2", "--sync-bn",
+        "--no-channels-last")), err.toString());
+    assertEquals(0, run(args(data, weights, one, 8, "--finetune-epochs", "1", "--no-channels-last")), err.toString());
 
     for (String f : List.of("model.safetensors", "history.json", "metrics.json", "config.json", "curves.png",
         "confusion.png", "checkpoint.safetensors")) {

@@ -62,6 +62,10 @@ class TrainEvaluateCommandTest {
         "--device", "cpu");
     assertEquals(0, train.getKey(), err + train.getValue());
     assertTrue(train.getValue().contains("feature cache off"), train.getValue());
+    // channels-last is the CPU default; evaluate below rebuilds the model NCHW and must agree
+    assertTrue(train.getValue().contains("layout: channels-last (NHWC, the CPU default; --no-channels-last for NCHW)"),
+        train.getValue());
+    assertEquals(Boolean.TRUE, ((Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")))).get("channels_last"));
     assertTrue(train.getValue().contains("AdamW lr 0.01 weight decay 0.01, cosine schedule, label smoothing 0.1"), train.getValue());
     for (String f : List.of("model.safetensors", "history.json", "metrics.json", "config.json", "curves.png", "confusion.png")) {
       assertTrue(Files.isRegularFile(runDir.resolve(f)), f);
@@ -101,10 +105,13 @@ class TrainEvaluateCommandTest {
     Path weights = weights(); // an xfer model file trained at 71 x 71
     Path runDir = dir.resolve("own-size");
     Map.Entry<Integer, String> train = run(new TrainCommand(), "--data", data.toString(), "--weights", weights.toString(),
-        "--out", runDir.toString(), "--batch-size", "4", "--head-epochs", "1", "--finetune-epochs", "1", "--device", "cpu");
+        "--out", runDir.toString(), "--batch-size", "4", "--head-epochs", "1", "--finetune-epochs", "1", "--device", "cpu",
+        "--no-channels-last");
     assertEquals(0, train.getKey(), err + train.getValue());
     assertTrue(train.getValue().contains("input: 71x71 (the model file's own)"), train.getValue());
+    assertTrue(train.getValue().contains("layout: NCHW (--no-channels-last)"), train.getValue());
     Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")));
+    assertEquals(Boolean.FALSE, config.get("channels_last"));
     assertEquals(71L, ((Number) config.get("image_size")).longValue());
     assertEquals(71, ModelLoader.load(runDir.resolve("model.safetensors"), ModelLoader.Format.AUTO, null, null)
         .preprocessing().imageSize());
