@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xfer demo}: transfer learning against training from scratch, on the shipped backbone and target set. */
@@ -83,8 +84,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast in both arms, float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Option(names = "--channels-last", negatable = true, description = "Both arms' networks channels-last (NHWC): on by default (1.5x faster here); --no-channels-last runs them NCHW. Results equal up to float rounding.")
-  Boolean channelsLast;
+  @Mixin LayoutOption layoutOption;
 
   @Option(names = "--last-epoch", description = "Test each arm with its last epoch's weights instead of those of its highest validation accuracy (in its last phase; the test images play no part in the choice): the from-scratch arm can end on a loss spike.")
   boolean lastEpoch;
@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     requireEmpty(runDir);
     if (amp) MixedPrecision.requireCpuSupport();
-    TrainingLayout layout = TrainingLayout.resolve(channelsLast, false); // the demo trains on the CPU
+    NetworkLayout layout = layoutOption.resolve(false); // the demo trains on the CPU
     DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach, amp,
         layout.channelsLast(), !lastEpoch);
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);

@@ -56,6 +56,8 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Mixin LayoutOption layoutOption;
+
   @Override
   public Integer call() throws Exception {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
@@ -66,6 +68,7 @@ final class EmbedCommand implements Callable<Integer> {
       if (logits && !model.hasClassifier()) {
         throw new IllegalArgumentException("--logits: " + weights.weights.getFileName() + " has no classifier (include_top=False weights)");
       }
+      if (layoutOption.resolve(false).channelsLast()) model.useChannelsLast(); // embedding runs on the CPU
       Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
       Tensor batch = inputs.npy != null ? fromNpy(inputs.npy, pre) : fromImages(inputs.images, pre);
       List<Tensor> outputs = new ArrayList<>();

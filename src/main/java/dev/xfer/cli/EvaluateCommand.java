@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xfer evaluate}: loss, accuracy, per-class precision/recall/F1 and the confusion matrix of a model on a split. */
@@ -45,6 +46,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
 
+  @Mixin LayoutOption layoutOption;
+
   @Override
   public Integer call() throws Exception {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
@@ -53,6 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
+      if (layoutOption.resolve(false).channelsLast()) net.useChannelsLast(); // evaluation runs on the CPU
       DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
       ImageFolder folder = ImageFolder.scan(data, report);
       List<String> classes = folder.classes();

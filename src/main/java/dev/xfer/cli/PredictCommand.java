@@ -20,6 +20,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,6 +43,8 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Mixin LayoutOption layoutOption;
+
   @Override
   public Integer call() throws Exception {
     if (topK < 1) throw new IllegalArgumentException("--top-k: expected at least 1, found " + topK);
@@ -50,6 +53,7 @@ final class PredictCommand implements Callable<Integer> {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
+      if (layoutOption.resolve(false).channelsLast()) net.useChannelsLast(); // prediction runs on the CPU
       List<String> names = loaded.classNames();
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();

@@ -150,8 +150,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast with float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Option(names = "--channels-last", negatable = true, description = "Keep convolution weights and images channels-last (NHWC), so oneDNN skips its layout reorders around every convolution: 1.2-1.8x faster CPU training here, in float32 and bf16 (benchmarks/RESULTS.md). On by default on the CPU, off on CUDA; --no-channels-last trains NCHW. Same model, results equal up to float rounding.")
-  Boolean channelsLast;
+  @Mixin LayoutOption layoutOption;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto", description = "Where to train: cpu, cuda, or auto (cuda when LibTorch has it, else cpu) (default: ${DEFAULT-VALUE}).")
   String device;
@@ -232,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
       torch.globalContext().setBenchmarkCuDNN(true); // fixed input shapes: let cuDNN pick the fastest kernels
       model.to(new org.bytedeco.pytorch.Device("cuda"), false);
     }
-    TrainingLayout layout = TrainingLayout.resolve(channelsLast, cuda);
+    NetworkLayout layout = layoutOption.resolve(cuda);
     System.out.println(layout.describe());
     if (layout.channelsLast()) model.useChannelsLast();
     LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
@@ -311,7 +310,7 @@ final class TrainCommand implements Callable<Integer> {
     return loaded.format().equals("xfer") ? loaded.preprocessing().imageSize() : RECIPE_IMAGE_SIZE;
   }
 
-  private void writeConfig(LoadedModel loaded, List<String> classes, int size, DataParallel parallel, TrainingLayout layout)
+  private void writeConfig(LoadedModel loaded, List<String> classes, int size, DataParallel parallel, NetworkLayout layout)
       throws java.io.IOException {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("data", data.toString());
