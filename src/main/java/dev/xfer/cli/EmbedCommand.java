@@ -6,7 +6,6 @@ import dev.xfer.kernels.PreprocessKernel;
 import dev.xfer.kernels.Tensors;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.Preprocessing;
-import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.Npy;
 import dev.xfer.model.io.NpyArray;
@@ -70,44 +69,90 @@ final class EmbedCommand implements Callable<Integer> {
       }
       if (layoutOption.resolve(false).channelsLast()) model.useChannelsLast(); // embedding runs on the CPU
       Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
-      Tensor batch = inputs.npy != null ? fromNpy(inputs.npy, pre) : fromImages(inputs.images, pre);
-      List<Tensor> outputs = new ArrayList<>();
-      for (long i = 0; i < batch.size(0); i += batchSize) {
-        Tensor chunk = batch.narrow(0, i, Math.min(batchSize, batch.size(0) - i));
-        outputs.add(model.forwardHead(model.forwardFeatures(chunk), !logits));
+      Source source = inputs.npy != null ? fromNpy(inputs.npy, pre) : fromImages(inputs.images, pre);
+      long count = source.count();
+      if (count == 0) throw new IllegalArgumentException("--input: " + inputs.npy + " holds no images (N = 0)");
+      float[] result = null;
+      long width = 0;
+      for (long i = 0; i < count; i += batchSize) {
+        long n = Math.min(batchSize, count - i);
+        // one scope per batch: the forward's activations are freed here, so memory stays flat however
+        // many images there are (one scope around the loop kept every batch's: 5.9 GB for 16 images at 299)
+        try (PointerScope batchScope = new PointerScope()) {
+          Tensor output = model.forwardHead(model.forwardFeatures(source.batch(i, n)), !logits);
+          if (result == null) {
+            width = output.size(1);
+            result = new float[Math.toIntExact(count * width)];
+          }
+          float[] values = Tensors.toFloatArray(output);
+          System.arraycopy(values, 0, result, Math.toIntExact(i * width), values.length);
+        }
       }
-      Tensor result = torch.cat(new org.bytedeco.pytorch.TensorVector(outputs.toArray(new Tensor[0])));
-      Npy.writeFloat32(out, StateDict.shapeOf(result), Tensors.toFloatArray(result));
-      System.out.printf("wrote %s: %d x %d %s in %.2f s%n", out, result.size(0), result.size(1),
+      Npy.writeFloat32(out, new long[] {count, width}, result);
+      System.out.printf("wrote %s: %d x %d %s in %.2f s%n", out, count, width,
           logits ? "logits" : "pooled features", (System.nanoTime() - start) / 1e9);
     }
     return 0;
   }
 
-  private static Tensor fromNpy(Path file, Preprocessing pre) throws Exception {
+  /** The inputs, preprocessed one batch at a time. */
+  private interface Source {
+    long count();
+
+    /** Images {@code start .. start + n - 1} as a float32 (n, 3, H, W) batch. */
+    Tensor batch(long start, long n) throws BadImageException;
+  }
+
+  private static Source fromNpy(Path file, Preprocessing pre) throws Exception {
     NpyArray array = Npy.read(file);
     long[] s = array.shape();
     if (array.floats() != null && s.length == 4 && s[1] == 3) {
-      return Tensors.ofFloats(array.floats(), s);
+      Tensor all = Tensors.ofFloats(array.floats(), s);
+      return new Source() {
+        public long count() {
+          return s[0];
+        }
+
+        public Tensor batch(long start, long n) {
+          return all.narrow(0, start, n);
+        }
+      };
     }
     if (array.bytes() != null && s.length == 4 && s[3] == 3) {
-      List<Tensor> images = new ArrayList<>();
       long per = s[1] * s[2] * 3;
-      for (int i = 0; i < s[0]; i++) {
-        try (BytePointer p = new BytePointer(java.util.Arrays.copyOfRange(array.bytes(), (int) (i * per), (int) ((i + 1) * per)))) {
-          images.add(torch.from_blob(p, new long[] {s[1], s[2], 3}, new TensorOptions(ScalarType.Byte)).clone());
+      return new Source() {
+        public long count() {
+          return s[0];
         }
-      }
-      return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
+
+        public Tensor batch(long start, long n) {
+          List<Tensor> images = new ArrayList<>();
+          for (long i = start; i < start + n; i++) {
+            byte[] pixels = java.util.Arrays.copyOfRange(array.bytes(), (int) (i * per), (int) ((i + 1) * per));
+            try (BytePointer p = new BytePointer(pixels)) {
+              images.add(torch.from_blob(p, new long[] {s[1], s[2], 3}, new TensorOptions(ScalarType.Byte)).clone());
+            }
+          }
+          return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
+        }
+      };
     }
     throw new IllegalArgumentException(file.getFileName() + ": expected float32 (N, 3, H, W) or uint8 (N, H, W, 3), found "
         + array.descr() + " " + java.util.Arrays.toString(s));
   }
 
-  private static Tensor fromImages(List<Path> files, Preprocessing pre) throws BadImageException {
+  private static Source fromImages(List<Path> files, Preprocessing pre) {
     ImageDecoder decoder = new ImageDecoder(false);
-    List<Tensor> images = new ArrayList<>();
-    for (Path f : files) images.add(decoder.decode(f));
-    return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
+    return new Source() {
+      public long count() {
+        return files.size();
+      }
+
+      public Tensor batch(long start, long n) throws BadImageException {
+        List<Tensor> images = new ArrayList<>();
+        for (Path f : files.subList((int) start, (int) (start + n))) images.add(decoder.decode(f));
+        return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
+      }
+    };
   }
 }

@@ -122,16 +122,18 @@ public final class Xception extends Module {
       throw new IllegalArgumentException("input: expected (N, 3, H, W) images, found " + java.util.Arrays.toString(StateDict.shapeOf(x)));
     }
     XceptionConfig.checkInputSize(x.size(2), x.size(3));
-    if (channelsLast) x = x.contiguous(torch.MemoryFormat.ChannelsLast);
-    x = torch.relu(norm.apply(bn1, conv1.forward(x)));
-    x = torch.relu(norm.apply(bn2, conv2.forward(x)));
+    Tensor input = channelsLast ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
+    // each stage in its own scope: an inference forward frees activations as it goes
+    x = StageScope.run(() -> torch.relu(norm.apply(bn2, conv2.forward(torch.relu(norm.apply(bn1, conv1.forward(input)))))));
     observer.accept("stem", x);
     for (int i = 0; i < blocks.size(); i++) {
-      x = blocks.get(i).forward(x);
+      XceptionBlock block = blocks.get(i);
+      Tensor blockInput = x;
+      x = StageScope.run(() -> block.forward(blockInput));
       observer.accept("block" + (i + 1), x);
     }
-    x = torch.relu(norm.apply(bn3, conv3.forward(x)));
-    x = torch.relu(norm.apply(bn4, conv4.forward(x)));
+    Tensor exitInput = x;
+    x = StageScope.run(() -> torch.relu(norm.apply(bn4, conv4.forward(torch.relu(norm.apply(bn3, conv3.forward(exitInput)))))));
     observer.accept("exit", x);
     return x;
   }
