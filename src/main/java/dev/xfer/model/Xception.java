@@ -1,5 +1,6 @@
 package dev.xfer.model;
 
+import dev.xfer.util.OwnScope;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -124,16 +125,16 @@ public final class Xception extends Module {
     XceptionConfig.checkInputSize(x.size(2), x.size(3));
     Tensor input = channelsLast ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
     // each stage in its own scope: an inference forward frees activations as it goes
-    x = StageScope.run(() -> torch.relu(norm.apply(bn2, conv2.forward(torch.relu(norm.apply(bn1, conv1.forward(input)))))));
+    x = OwnScope.run(() -> torch.relu(norm.apply(bn2, conv2.forward(torch.relu(norm.apply(bn1, conv1.forward(input)))))));
     observer.accept("stem", x);
     for (int i = 0; i < blocks.size(); i++) {
       XceptionBlock block = blocks.get(i);
       Tensor blockInput = x;
-      x = StageScope.run(() -> block.forward(blockInput));
+      x = OwnScope.run(() -> block.forward(blockInput));
       observer.accept("block" + (i + 1), x);
     }
     Tensor exitInput = x;
-    x = StageScope.run(() -> torch.relu(norm.apply(bn4, conv4.forward(torch.relu(norm.apply(bn3, conv3.forward(exitInput)))))));
+    x = OwnScope.run(() -> torch.relu(norm.apply(bn4, conv4.forward(torch.relu(norm.apply(bn3, conv3.forward(exitInput)))))));
     observer.accept("exit", x);
     return x;
   }

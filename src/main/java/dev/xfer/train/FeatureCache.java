@@ -3,6 +3,7 @@ package dev.xfer.train;
 import dev.xfer.dist.DataParallel;
 import dev.xfer.kernels.HeadKernel;
 import dev.xfer.model.Xception;
+import dev.xfer.util.OwnScope;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -38,9 +39,12 @@ public final class FeatureCache {
     List<Tensor> labels = new ArrayList<>();
     try (NoGradGuard g = new NoGradGuard()) {
       for (LabeledBatch b : batches) {
-        Tensor inputs = ModelDevice.to(b.inputs(), model);
-        Tensor features = MixedPrecision.run(amp, model, () -> model.forwardFeatures(inputs));
-        pooled.add(HeadKernel.pool(MixedPrecision.toFloat(features).contiguous()));
+        // the batch's activations and feature map go when it is pooled, whatever scope the caller holds
+        pooled.add(OwnScope.run(() -> {
+          Tensor inputs = ModelDevice.to(b.inputs(), model);
+          Tensor features = MixedPrecision.run(amp, model, () -> model.forwardFeatures(inputs));
+          return HeadKernel.pool(MixedPrecision.toFloat(features).contiguous());
+        }));
         labels.add(ModelDevice.to(b.labels(), model).clone()); // the batch may be released after this step
       }
     } finally {
