@@ -125,7 +125,8 @@ public final class FeatureCacheBenchmark {
     for (AutoCloseable c : open) c.close();
   }
 
-  private static Map<String, String> parse(String[] args) {
+  /** key=value arguments; shared with the other benchmarks of this package. */
+  static Map<String, String> parse(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();
     for (String arg : args) {
       int eq = arg.indexOf('=');
