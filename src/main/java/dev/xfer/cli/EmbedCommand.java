@@ -61,6 +61,9 @@ final class EmbedCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
     long start = System.nanoTime();
+    if (inputs.images != null) {
+      for (Path f : inputs.images) ImageDecoder.checkStructure(f); // a bad file fails now, before any model work
+    }
     try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
       LoadedModel loaded = weights.load();
       Xception model = loaded.build(weights.weights.getFileName().toString());

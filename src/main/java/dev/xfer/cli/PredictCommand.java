@@ -49,6 +49,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (topK < 1) throw new IllegalArgumentException("--top-k: expected at least 1, found " + topK);
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
+    for (Path p : images) ImageDecoder.checkStructure(p); // a bad file fails now, before any model work
     try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
       Xception net = loaded.build(model.getFileName().toString());

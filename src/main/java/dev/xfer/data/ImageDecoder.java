@@ -95,6 +95,14 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * The checks that need no decode (readable, a known image format, for JPEG a complete marker structure):
+   * lets a command refuse a bad input, naming it, before it spends time on the good ones.
+   */
+  public static void checkStructure(Path file) throws BadImageException {
+    check(file, read(file));
+  }
+
   private static byte[] read(Path file) throws BadImageException {
     byte[] bytes;
     try {

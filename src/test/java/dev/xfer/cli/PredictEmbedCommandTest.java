@@ -53,6 +53,26 @@ class PredictEmbedCommandTest {
     }
   }
 
+  @Test
+  void aBadImageIsNamedBeforeAnyWorkAndNothingIsWritten() throws Exception {
+    Path data = ColourFolder.write(dir.resolve("data"), CLASSES, 1);
+    Path model = ColourFolder.tinyWeights(dir.resolve("tiny.safetensors"), CLASSES);
+    Path good = data.resolve("red").resolve("img0.png");
+    Path bad = Files.writeString(dir.resolve("notes.png"), "not an image");
+    Path out = dir.resolve("emb.npy");
+
+    CliRun embed = CliRun.run("embed", "--weights", model.toString(), "--out", out.toString(), good.toString(), bad.toString());
+    assertEquals(1, embed.code(), embed.output());
+    assertTrue(embed.output().contains(bad + ": not an image"), embed.output());
+    assertTrue(!embed.output().contains("wrote") && !Files.exists(out), embed.output());
+
+    // batch size 1: a per-batch decode would print the good image's prediction before failing
+    CliRun predict = CliRun.run("predict", "--model", model.toString(), "--batch-size", "1", good.toString(), bad.toString());
+    assertEquals(1, predict.code(), predict.output());
+    assertTrue(predict.output().contains(bad + ": not an image"), predict.output());
+    assertTrue(!predict.output().contains(good.toString()), "no prediction printed before the error: " + predict.output());
+  }
+
   /** File -> probabilities in class order, from {@code xfer predict --json}. */
   private static Map<String, double[]> predict(Path model, List<String> images, String... extra) {
     List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--json", "--top-k", "3"));
