@@ -113,6 +113,10 @@ __attribute__((target("avx2"))) static int64_t pool_rows8_avx2(const float* x, i
   return r;
 }
 
+/* The odd square maps with unrolled paths, as X(len, q) with len = 8q + 1: 1x1 (already pooled), 3x3, 5x5,
+ * 7x7, 9x9, 11x11, 13x13, 15x15. One list for the pooling and the one-stream forward. */
+#define XFER_ODD_SQUARES(X) X(1, 0) X(9, 1) X(25, 3) X(49, 6) X(81, 10) X(121, 15) X(169, 21) X(225, 28)
+
 /* mean_f32 of the 8 consecutive rows at p, each of len = 8q + 1 (one run) with q a compile-time
  * constant, so that every loop unrolls into straight-line loads at fixed offsets. */
 __attribute__((target("avx2"), always_inline)) static inline __m256 mean_rows8_odd_square_avx2(
@@ -154,14 +158,10 @@ __attribute__((target("avx2"))) static void pool_rows_avx2(const float* x, int64
                                                            float* pooled) {
   int64_t r;
   switch (len) {
-    case 1: r = pool_rows8_odd_square_avx2(x, rows, 0, pooled); break; /* already pooled: a copy */
-    case 9: r = pool_rows8_odd_square_avx2(x, rows, 1, pooled); break;
-    case 25: r = pool_rows8_odd_square_avx2(x, rows, 3, pooled); break;
-    case 49: r = pool_rows8_odd_square_avx2(x, rows, 6, pooled); break;
-    case 81: r = pool_rows8_odd_square_avx2(x, rows, 10, pooled); break;
-    case 121: r = pool_rows8_odd_square_avx2(x, rows, 15, pooled); break;
-    case 169: r = pool_rows8_odd_square_avx2(x, rows, 21, pooled); break;
-    case 225: r = pool_rows8_odd_square_avx2(x, rows, 28, pooled); break;
+#define XFER_POOL_CASE(LEN, Q) \
+  case LEN: r = pool_rows8_odd_square_avx2(x, rows, Q, pooled); break;
+    XFER_ODD_SQUARES(XFER_POOL_CASE) /* LEN 1: already pooled, a copy */
+#undef XFER_POOL_CASE
     default: r = (7 * len <= INT32_MAX) ? pool_rows8_avx2(x, rows, len, pooled) : 0;
   }
   for (; r < rows; ++r) pooled[r] = mean_f32(x + r * len, len);
@@ -357,14 +357,10 @@ __attribute__((target("avx2"))) static int forward_one_stream_avx2(const float* 
                                                                    int64_t hw, int64_t k, float* probs) {
   if (k > 8 || c % 8 != 0) return 0;
   switch (hw) {
-    case 1: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 0, k, probs); return 1;
-    case 9: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 1, k, probs); return 1;
-    case 25: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 3, k, probs); return 1;
-    case 49: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 6, k, probs); return 1;
-    case 81: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 10, k, probs); return 1;
-    case 121: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 15, k, probs); return 1;
-    case 169: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 21, k, probs); return 1;
-    case 225: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, 28, k, probs); return 1;
+#define XFER_FORWARD_CASE(LEN, Q) \
+  case LEN: forward_odd_square_few_classes_avx2(x, weight, bias, n, c, Q, k, probs); return 1;
+    XFER_ODD_SQUARES(XFER_FORWARD_CASE)
+#undef XFER_FORWARD_CASE
     default: return 0;
   }
 }

@@ -70,7 +70,7 @@ final class EmbedCommand implements Callable<Integer> {
       if (logits && !model.hasClassifier()) {
         throw new IllegalArgumentException("--logits: " + weights.weights.getFileName() + " has no classifier (include_top=False weights)");
       }
-      if (layoutOption.resolve(false).channelsLast()) model.useChannelsLast(); // embedding runs on the CPU
+      layoutOption.applyOnCpu(model);
       Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
       Source source = inputs.npy != null ? fromNpy(inputs.npy, pre) : fromImages(inputs.images, pre);
       long count = source.count();

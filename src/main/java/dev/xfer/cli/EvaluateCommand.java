@@ -56,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
-      if (layoutOption.resolve(false).channelsLast()) net.useChannelsLast(); // evaluation runs on the CPU
+      layoutOption.applyOnCpu(net);
       DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
       ImageFolder folder = ImageFolder.scan(data, report);
       List<String> classes = folder.classes();

@@ -1,5 +1,6 @@
 package dev.xfer.cli;
 
+import dev.xfer.model.Xception;
 import picocli.CommandLine.Option;
 
 /** {@code --channels-last / --no-channels-last}, shared by the commands that run a network ({@code @Mixin}). */
@@ -13,5 +14,10 @@ final class LayoutOption {
   /** The layout to run in on CUDA ({@code cuda}) or the CPU. */
   NetworkLayout resolve(boolean cuda) {
     return NetworkLayout.resolve(channelsLast, cuda);
+  }
+
+  /** For the commands that run on the CPU only (evaluate, predict, embed): puts {@code model} in the resolved layout. */
+  void applyOnCpu(Xception model) {
+    if (resolve(false).channelsLast()) model.useChannelsLast();
   }
 }

@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
-      if (layoutOption.resolve(false).channelsLast()) net.useChannelsLast(); // prediction runs on the CPU
+      layoutOption.applyOnCpu(net);
       List<String> names = loaded.classNames();
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();
