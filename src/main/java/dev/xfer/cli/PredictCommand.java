@@ -54,13 +54,13 @@ final class PredictCommand implements Callable<Integer> {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
-      layoutOption.applyOnCpu(net);
+      int size = loaded.preprocessing().imageSize();
+      layoutOption.applyOnCpu(net, size, size);
       List<String> names = loaded.classNames();
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();
       Tensor bias = t.get("fc.bias").detach().contiguous();
       ImageDecoder decoder = new ImageDecoder(false);
-      int size = loaded.preprocessing().imageSize();
       for (int start = 0; start < images.size(); start += batchSize) {
         List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
         try (PointerScope batchScope = new PointerScope()) {
