@@ -74,6 +74,13 @@ public final class TfOracle implements AutoCloseable {
     return tf.math.sub(tf.math.div(resized, tf.constant(127.5f)), tf.constant(1f));
   }
 
+  /** {@link #resizeAndScale} of each fixture's {@link #decodeImage}, concatenated: (N, S, S, 3). */
+  public Operand<TFloat32> tfInputsFor(java.util.List<ImageFixtures.Fixture> fixtures, int size) {
+    java.util.List<Operand<TFloat32>> batch = new java.util.ArrayList<>();
+    for (ImageFixtures.Fixture f : fixtures) batch.add(resizeAndScale(decodeImage(f.bytes()), size));
+    return tf.concat(batch, tf.constant(0));
+  }
+
   /** TF's own JPEG encoder on an (H, W, 3) uint8 RGB image. */
   public byte[] encodeJpeg(byte[] rgb, int h, int w, EncodeJpeg.Options... options) {
     try (TUint8 t = TUint8.tensorOf(Shape.of(h, w, 3), DataBuffers.of(rgb, true, false))) {
