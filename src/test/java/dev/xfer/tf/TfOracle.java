@@ -78,7 +78,7 @@ public final class TfOracle implements AutoCloseable {
   public Operand<TFloat32> tfInputsFor(java.util.List<ImageFixtures.Fixture> fixtures, int size) {
     java.util.List<Operand<TFloat32>> batch = new java.util.ArrayList<>();
     for (ImageFixtures.Fixture f : fixtures) batch.add(resizeAndScale(decodeImage(f.bytes()), size));
-    return tf.concat(batch, tf.constant(0));
+    return batch.size() == 1 ? batch.get(0) : tf.concat(batch, tf.constant(0));
   }
 
   /** TF's own JPEG encoder on an (H, W, 3) uint8 RGB image. */
