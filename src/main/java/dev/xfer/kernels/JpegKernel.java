@@ -14,6 +14,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * replicated, CMYK converted with TF's formula, and the chosen {@link JpegIdct}. Thread-safe.
  */
 public final class JpegKernel {
+  /** Largest decoded image in bytes, TensorFlow's limit (decode_jpeg refuses H * W * 3 >= 2^29). */
+  public static final long MAX_BYTES = 1L << 29;
+
   private JpegKernel() {}
 
   /** Why a JPEG could not be decoded: libjpeg's own message. */
@@ -32,6 +35,10 @@ public final class JpegKernel {
     try (BytePointer data = new BytePointer(bytes); IntPointer h = new IntPointer(1); IntPointer w = new IntPointer(1)) {
       long hw = (long) height * width;
       for (int attempt = 0; attempt < 2; attempt++) {
+        if (hw * 3 >= MAX_BYTES) {
+          throw new DecodeException("image too large: " + width + "x" + height + " pixels (TensorFlow refuses "
+              + "images of 2^29 bytes and more)");
+        }
         Tensor out = hw > 0 ? emptyImage(height, width) : null;
         long address = out == null ? 0 : out.data_ptr().address();
         int status = NativeKernels.xfer_jpeg_decode_rgb(data.address(), bytes.length, code, address,

@@ -183,6 +183,22 @@ class ImageDecoderTest {
     assertBad(dir.resolve("missing.png"), "cannot read");
   }
 
+  /** A frame header claiming 60000 x 60000 pixels is refused before any allocation, as TensorFlow refuses it. */
+  @Test
+  void jpegLargerThanTensorFlowsLimitIsRefused() throws Exception {
+    byte[] jpeg = TestImages.jpegBytes(TestImages.solidRgb(8, 8, 1, 2, 3), 8, 8, 90);
+    for (int i = 2; i + 8 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xFF && (jpeg[i + 1] & 0xff) == 0xC0) { // baseline start of frame: height, width at +5, +7
+        jpeg[i + 5] = (byte) 0xEA;
+        jpeg[i + 6] = (byte) 0x60;
+        jpeg[i + 7] = (byte) 0xEA;
+        jpeg[i + 8] = (byte) 0x60;
+        break;
+      }
+    }
+    assertBad(Files.write(dir.resolve("huge.jpg"), jpeg), "image too large: 60000x60000");
+  }
+
   private void assertBad(Path file, String reasonPart) {
     BadImageException e = assertThrows(BadImageException.class, () -> {
       try (PointerScope scope = new PointerScope()) {
