@@ -22,7 +22,8 @@ import org.tensorflow.types.TUint8;
 /**
  * xfer's JPEG decode against TensorFlow 2.18's own decode_jpeg, uint8 for uint8: the fast IDCT equals
  * TF's default (what tfds and Keras use), the accurate one TF's INTEGER_ACCURATE, on JPEGs from three
- * encoders (baseline, progressive, 4:4:4, 4:2:2, 4:2:0, grey, CMYK, 1x1).
+ * encoders (baseline, progressive, optimised, restart markers, 4:4:4, 4:2:2, 4:2:0, grey, CMYK, 1x1),
+ * and an EXIF orientation tag that both ignore.
  */
 @Tag("tf")
 class TfJpegDecodeTest {
@@ -61,6 +62,16 @@ class TfJpegDecodeTest {
       assertArrayEquals(tfPixels(tf.decodeJpeg(f.bytes(), "INTEGER_ACCURATE")), decode(decoder, f),
           f.name() + ": accurate IDCT vs INTEGER_ACCURATE");
     }
+  }
+
+  /** An EXIF orientation tag (rotate 90 degrees) changes nothing, as in TF: same size, same pixels. */
+  @Test
+  void exifOrientationIsIgnoredAsTensorFlowIgnoresIt() throws Exception {
+    Fixture plain = jpegs.get(0);
+    Fixture rotated = new Fixture("exif-6", ImageDecoderTest.withExifOrientation(plain.bytes(), 6));
+    byte[] ours = decode(new ImageDecoder(false, JpegIdct.FAST), rotated);
+    assertArrayEquals(tfPixels(tf.decodeImage(rotated.bytes())), ours, "EXIF-tagged JPEG vs tf.io.decode_image");
+    assertArrayEquals(decode(new ImageDecoder(false, JpegIdct.FAST), plain), ours, "the tag must not change the pixels");
   }
 
   private static byte[] decode(ImageDecoder decoder, Fixture f) throws BadImageException {

@@ -58,7 +58,10 @@ public final class ImageFixtures {
     return px;
   }
 
-  /** JPEGs of several encoders and settings: baseline and progressive, 4:4:4, 4:2:2, 4:2:0, grey, CMYK. */
+  /**
+   * JPEGs of several encoders and settings: baseline and progressive, optimised Huffman tables,
+   * restart markers, 4:4:4, 4:2:2, 4:2:0, grey, CMYK (Adobe), 1x1.
+   */
   public static List<Fixture> jpegs(TfOracle tf) throws IOException {
     List<Fixture> out = new ArrayList<>();
     int q = opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
@@ -73,6 +76,8 @@ public final class ImageFixtures {
     out.add(new Fixture("opencv-q75-131x97", openCv(".jpg", photoRgb(5, 97, 131), 97, 131, 3, q, 75)));
     out.add(new Fixture("opencv-gray-q90-99x67", openCv(".jpg", grey(photoRgb(6, 67, 99)), 67, 99, 1, q, 90)));
     out.add(new Fixture("opencv-1x1", openCv(".jpg", photoRgb(7, 1, 1), 1, 1, 3, q, 90)));
+    out.add(new Fixture("opencv-restart-markers-optimized-q88-203x151", openCv(".jpg", photoRgb(12, 151, 203), 151, 203, 3,
+        q, 88, opencv_imgcodecs.IMWRITE_JPEG_RST_INTERVAL, 4, opencv_imgcodecs.IMWRITE_JPEG_OPTIMIZE, 1)));
     out.add(new Fixture("imageio-420-q80-301x203", imageIoJpeg(photoRgb(8, 203, 301), 203, 301, 0.8f)));
     out.add(new Fixture("imageio-cmyk-q90-120x88", imageIoCmykJpeg(photoRgb(9, 88, 120), 88, 120)));
     out.add(new Fixture("tf-444-progressive-q70-77x55", tf.encodeJpeg(photoRgb(10, 55, 77), 55, 77,
