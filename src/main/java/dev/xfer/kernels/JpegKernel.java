@@ -43,9 +43,12 @@ public final class JpegKernel {
         long address = out == null ? 0 : out.data_ptr().address();
         int status = NativeKernels.xfer_jpeg_decode_rgb(data.address(), bytes.length, code, address,
             out == null ? 0 : hw * 3, h.address(), w.address());
-        if (status == NativeKernels.XFER_OK && out != null && h.get() == height && w.get() == width) return out;
+        boolean sized = h.get() == height && w.get() == width;
+        if (status == NativeKernels.XFER_OK && out != null && sized) return out;
         if (out != null) out.close();
-        if (status != NativeKernels.XFER_ERR_BAD_SHAPE || h.get() <= 0 || w.get() <= 0) {
+        // another size than expected: decode again into a buffer of the size libjpeg reported
+        boolean resize = (status == NativeKernels.XFER_ERR_BAD_SHAPE || status == NativeKernels.XFER_OK) && !sized;
+        if (!resize || h.get() <= 0 || w.get() <= 0) {
           String why = NativeKernels.xfer_jpeg_last_error();
           throw new DecodeException(why.isEmpty() ? NativeKernels.xfer_status_string(status) : why);
         }
