@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();
       Tensor bias = t.get("fc.bias").detach().contiguous();
-      ImageDecoder decoder = new ImageDecoder(false);
+      ImageDecoder decoder = new ImageDecoder(false, loaded.preprocessing().jpegIdct());
       for (int start = 0; start < images.size(); start += batchSize) {
         List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
         try (PointerScope batchScope = new PointerScope()) {

@@ -241,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println(layout.describe());
     if (layout.channelsLast()) model.useChannelsLast();
     LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
-        .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
+        .withSeed(seed).withNormalization(loaded.preprocessing().normalization()).withJpegIdct(loaded.preprocessing().jpegIdct())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
     if (writer) writeConfig(loaded, classes, size, parallel, layout);
@@ -325,6 +325,7 @@ final class TrainCommand implements Callable<Integer> {
     c.put("numerics", loaded.config().numerics().name());
     c.put("classes", classes);
     c.put("image_size", size);
+    c.put("jpeg_idct", loaded.preprocessing().jpegIdct().label());
     c.put("batch_size", batchSize);
     c.put("shuffle_buffer", shuffleBuffer);
     c.put("seed", seed);
