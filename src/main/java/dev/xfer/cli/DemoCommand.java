@@ -152,7 +152,8 @@ final class DemoCommand implements Callable<Integer> {
     doc.put("data", dataDir.toString());
     doc.put("settings", Map.of("head_epochs", settings.headEpochs(), "finetune_epochs", settings.finetuneEpochs(),
         "scratch_lr", settings.scratchLr(), "batch_size", settings.batchSize(), "seed", settings.seed(),
-        "bn_momentum", bnMomentum, "tested_weights", settings.testBestEpoch() ? "highest validation accuracy" : "last epoch"));
+        "bn_momentum", bnMomentum, "tested_weights", settings.testBestEpoch() ? "highest validation accuracy" : "last epoch",
+        "channels_last", settings.channelsLast(), "bf16", settings.amp()));
     doc.put("machine", Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads");
     Files.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
     Files.writeString(runDir.resolve("comparison.txt"), table.text());

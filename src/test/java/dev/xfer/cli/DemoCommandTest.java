@@ -64,6 +64,8 @@ class DemoCommandTest {
         LoadedModel saved = ModelLoader.load(run.resolve(arm).resolve("model.safetensors"), ModelLoader.Format.AUTO, null, null);
         assertEquals(shipped.config().widthMultiplier(), saved.config().widthMultiplier());
         Xception model = saved.build(arm);
+        // like with like: the layout the run used (after its self-check), so float rounding is the run's own
+        if ((Boolean) ((Map<?, ?>) cmp.get("settings")).get("channels_last")) model.useChannelsLast();
         double accuracy = Evaluator.evaluate(model, data.test(), 32).accuracy();
         assertEquals(((Number) reported.get("test_accuracy")).doubleValue(), accuracy, 1e-9, arm + " test accuracy");
         // the weights tested (and saved) are those of the last phase's highest validation accuracy, recomputed here
