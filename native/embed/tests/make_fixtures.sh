@@ -8,6 +8,9 @@
 #       # DIR/model.safetensors: a Keras-numerics model made by `xfer train` (1 + 1 epochs on
 #       # datasets/fmnist-target/train from models/xception-fmnist5), then its outputs as above;
 #       # exits 77 (ctest: skipped) without java or target/xfer.jar
+#   native/embed/tests/make_fixtures.sh timm DIR
+#       # DIR/model.safetensors: models/xception-fmnist5 without its metadata, i.e. a timm
+#       # legacy_xception state dict (timm numerics, 299 px, mean = std = 0.5), then its outputs
 #
 # Needs target/xfer.jar (mvn package) and a Python 3 with NumPy and Pillow (PYTHON, default
 # /usr/bin/python3). The committed set under tests/data/fmnist5 was made with
@@ -59,6 +62,26 @@ if [[ "${1:-}" == "trained" ]]; then
   set -- "$2/model.safetensors" "$2"
 fi
 
+if [[ "${1:-}" == "timm" ]]; then
+  if ! command -v java >/dev/null || [[ ! -f "$root/target/xfer.jar" ]]; then
+    echo "skipped: needs java and target/xfer.jar (mvn package)"
+    exit 77
+  fi
+  mkdir -p "$2"
+  "$python" - "$root/models/xception-fmnist5/model.safetensors" "$2/model.safetensors" <<'EOF'
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    n = struct.unpack("<Q", f.read(8))[0]
+    header = json.loads(f.read(n))
+    data = f.read()
+del header["__metadata__"]
+text = json.dumps(header).encode()
+with open(sys.argv[2], "wb") as f:
+    f.write(struct.pack("<Q", len(text)) + text + data)
+EOF
+  set -- "$2/model.safetensors" "$2"
+fi
+
 model="$(realpath "$1")"
 mkdir -p "$2"
 out="$(realpath "$2")"
@@ -67,6 +90,7 @@ images=(*.png)
 "${xfer[@]}" embed --weights "$model" --out "$out/embed.npy" "${images[@]}"
 "${xfer[@]}" embed --weights "$model" --numerics timm --out "$out/embed_timm.npy" "${images[@]}"
 "${xfer[@]}" predict --model "$model" --json --top-k 1000 "${images[@]}" >"$out/predict.jsonl"
+"${xfer[@]}" predict --model "$model" "${images[@]}" >"$out/predict.txt"
 # the probabilities of every class in class order, as float32 (xfer prints floats widened to double)
 "$python" - "$out" "$model" <<'EOF'
 import json, struct, sys, pathlib
@@ -74,7 +98,11 @@ import numpy as np
 out, model = pathlib.Path(sys.argv[1]), sys.argv[2]
 with open(model, "rb") as f:
     n = struct.unpack("<Q", f.read(8))[0]
-    classes = json.loads(json.loads(f.read(n))["__metadata__"]["xfer.class_names"])
+    header = json.loads(f.read(n))
+if "__metadata__" in header:
+    classes = json.loads(header["__metadata__"]["xfer.class_names"])
+else:  # timm state dict: xfer predict names the classes by index
+    classes = [f"class_{i}" for i in range(header["fc.bias"]["shape"][0])]
 rows = []
 for line in (out / "predict.jsonl").read_text().splitlines():
     p = {t["class"]: t["probability"] for t in json.loads(line)["top"]}

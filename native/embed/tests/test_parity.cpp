@@ -112,9 +112,10 @@ int main(int argc, char** argv) {
   for (size_t i = 0; std::getline(jsonl, line) && i < images.size(); i++) {
     auto doc = nlohmann::json::parse(line);
     std::string java_top = doc["top"][0]["class"];
-    std::string ours = info.class_names.at(top[i].item<int64_t>());
+    int64_t k = top[i].item<int64_t>();
+    std::string ours = info.class_names.empty() ? "class_" + std::to_string(k) : info.class_names.at(k);
     expect(java_top == ours, "top-1 of " + doc["file"].get<std::string>() + ": " + ours + " (xfer predict: " + java_top +
-                                 ", p = " + std::to_string(probs[i][top[i].item<int64_t>()].item<float>()) + ")");
+                                 ", p = " + std::to_string(probs[i][k].item<float>()) + ")");
   }
 
   // single-image helpers give the batch's rows
