@@ -7,6 +7,7 @@
 // holds embed.npy (N, C), probs.npy (N, K), predict.jsonl (top classes) and, optionally,
 // embed_timm.npy (the same file run with timm numerics). With --device cuda the CUDA results are
 // also compared with this library's CPU results; exits 77 (skipped) when no CUDA device is usable.
+#include <ATen/Context.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -76,6 +77,10 @@ int main(int argc, char** argv) {
   if (device.is_cuda() && !torch::cuda::is_available()) {
     std::printf("skipped: no CUDA device usable by this LibTorch\n");
     return 77;
+  }
+  if (device.is_cuda()) {  // full float32: cuDNN's convolutions would otherwise use TF32 on Ampere and later
+    at::globalContext().setAllowTF32CuDNN(false);
+    at::globalContext().setAllowTF32CuBLAS(false);
   }
   const double tol = std::stod(arg["--tolerance"]);
   torch::set_num_threads(1);
