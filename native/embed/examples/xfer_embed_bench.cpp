@@ -4,6 +4,7 @@
 //   xfer-embed-bench --model FILE [--device cuda] [--batch 32,128] [--dtype float32,bfloat16]
 //                    [--source 256] [--warmup 3] [--repeats 10]
 //   xfer-embed-bench --model FILE --device cuda --check INPUT.npy EXPECTED.npy [--tolerance 1e-4]
+//                    [--dtype bfloat16]
 //
 // Timing: random uint8 (source x source x 3) images on the host -> Model::embed (copy to the device,
 // preprocess kernel, backbone, pool kernel) -> features back on the host; median of the repeats,
@@ -59,13 +60,15 @@ int main(int argc, char** argv) {
     if (!check_input.empty()) {
       xfer::ModelOptions options;
       options.device = device;
+      if (arg["--dtype"] == "bfloat16" || arg["--dtype"] == "bf16") options.dtype = torch::kBFloat16;
       xfer::Model model = xfer::Model::open(arg["--model"], options);
       torch::Tensor got = model.embed(xfer::npy::read(check_input)).cpu().to(torch::kFloat64);
       torch::Tensor want = xfer::npy::read(check_expected).to(torch::kFloat64);
       double err = (got - want).abs().max().item<double>();
       double tol = std::stod(arg["--tolerance"]);
-      std::printf("%s C++ embed on %s vs %s: max |diff| %.3g over %lld values (tolerance %.0e; |expected| up to %.3g)\n",
-                  err <= tol ? "ok  " : "FAIL", device.str().c_str(), check_expected.c_str(), err,
+      std::printf("%s C++ embed (%s) on %s vs %s: max |diff| %.3g over %lld values (tolerance %.0e; |expected| up to %.3g)\n",
+                  err <= tol ? "ok  " : "FAIL", options.dtype == torch::kBFloat16 ? "bf16" : "fp32",
+                  device.str().c_str(), check_expected.c_str(), err,
                   static_cast<long long>(got.numel()), tol, want.abs().max().item<double>());
       return err <= tol ? 0 : 1;
     }

@@ -67,8 +67,12 @@ Model Model::open(const std::string& path, const ModelOptions& options) {
   if (options.device.is_cuda() && !torch::cuda::is_available()) {
     throw Error(file.name + ": device " + options.device.str() + " requested, but this LibTorch sees no CUDA device");
   }
-  net.to(options.device, options.dtype);
-  return Model(std::make_shared<Impl>(Impl{std::move(info), std::move(net), options.device, options.dtype, file.name}));
+  torch::Device device = options.device;
+  if (device.is_cuda() && !device.has_index()) {  // "cuda": the current device, by index from now on
+    device = torch::empty({0}, torch::TensorOptions().device(device)).device();
+  }
+  net.to(device, options.dtype);
+  return Model(std::make_shared<Impl>(Impl{std::move(info), std::move(net), device, options.dtype, file.name}));
 }
 
 const ModelInfo& Model::info() const { return impl_->info; }
