@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "model_file.hpp"
@@ -45,9 +46,10 @@ class TensorTaker {
       if (taken_.count(name) || (name.size() >= 20 && name.compare(name.size() - 20, 20, ".num_batches_tracked") == 0)) {
         continue;
       }
-      fail(file_.name, "unexpected tensor '" + name + "' (not part of an Xception of width " +
-                           std::to_string(info.width_multiplier) + " with " + std::to_string(info.middle_blocks) +
-                           " middle blocks and " + std::to_string(info.num_classes) + " classes)");
+      std::ostringstream what;
+      what << "unexpected tensor '" << name << "' (not part of an Xception of width " << info.width_multiplier
+           << " with " << info.middle_blocks << " middle blocks and " << info.num_classes << " classes)";
+      fail(file_.name, what.str());
     }
   }
 
