@@ -16,9 +16,20 @@
 #   lab      the CUDA kernel lab binaries in native/dev (validate every version, then time ms | GB/s)
 #   sepconv  PyTorch separable-conv baselines on CUDA: Xception's 7 shapes, batch 32, fwd and fwd+bwd,
 #            NCHW and channels_last, fp32 and bf16 autocast (compare/sepconv_torch.py)
+#   embed-build   native/ again with the C++ embedding library (native/embed, XFER_EMBED=ON) against this
+#                 PyTorch's LibTorch (torch.utils.cmake_prefix_path), in its own build folder
+#   embed-ctest   its ctests: Java parity on CPU, malformed files, the C ABI, and CUDA against CPU and Java
+#                 (1e-4); the tests that make Java fixtures skip (no Java here)
+#   embed-check   a full-size Xception (random weights, legacy numerics) written by compare/embed_torch.py:
+#                 the C++ library's features on the device and on the CPU against PyTorch's (1e-4), and the
+#                 error of its bf16 mode (informative)
+#   embed-bench   images/s of preprocess + embed at 224 px, batch 32 and 128, fp32 and bf16: the C++
+#                 library (xfer-embed-bench), then PyTorch's own pipeline on the same card (embed_torch.py)
 #   train    a legacy-Xception train step at 224, batch 32, fp32 and bf16 autocast: timm legacy_xception
 #            when timm imports, else the torch.nn Xception of compare/xception_torch.py (legacy numerics);
 #            then the same with channels_last
+#
+# XFER_GPU_SECTIONS=embed-build,embed-ctest,... runs only the sections named (default: all).
 #
 # Output: $OUT/results.txt (every section's output with its exit status and seconds, then a summary),
 # $OUT/<section>.log, $OUT/train-*.json. Builds go to ${TMPDIR:-/tmp}, not to $OUT.
@@ -47,6 +58,10 @@ summary=()
 section() {
   local name=$1 cap=$2
   shift 2
+  if [[ -n "${XFER_GPU_SECTIONS:-}" && ",$XFER_GPU_SECTIONS," != *",$name,"* ]]; then
+    summary+=("$name: not selected")
+    return
+  fi
   local left=$((budget - (SECONDS - start) - 10))
   ((cap > left)) && cap=$left
   if ((cap < 5)); then
@@ -107,6 +122,38 @@ else
 fi
 
 compare="$root/benchmarks/compare"
+
+# --- the C++ embedding library against this PyTorch's LibTorch -----------------------------------------
+embed_build="${TMPDIR:-/tmp}/xfer-gpu-embed-build"
+embed_model="${TMPDIR:-/tmp}/xfer-gpu-embed-model"
+rm -rf "$embed_build" "$embed_model"
+torch_prefix="$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null || true)"
+embed_build_cap=300
+((cpu_only)) && embed_build_cap=900  # a 2-core dry-run machine compiles LibTorch C++ slowly
+section embed-build "$embed_build_cap" bash -c "cmake -S '$root/native' -B '$embed_build' -DCMAKE_BUILD_TYPE=Release ${cuda_args[*]} \
+  -DXFER_EMBED=ON -DXFER_BUILD_LAB=OFF '-DCMAKE_PREFIX_PATH=$torch_prefix' && cmake --build '$embed_build' -j $jobs"
+# the tests that make Java fixtures need java and target/xfer.jar: left out (their users then skip)
+section embed-ctest 120 ctest --test-dir "$embed_build" -L embed -E embed_java_fixtures -FA ".*" --output-on-failure
+if ((cpu_only)); then
+  embed_net=(--net compact --size 96)
+  bench_args=(--device cpu --batch 2 --dtype float32 --source 128 --warmup 0 --repeats 1)
+  torch_args=(--device cpu --batch 2 --precision fp32 --source 128 --warmup 0 --repeats 1 --threads "$jobs")
+else
+  embed_net=(--net legacy --size 224)
+  bench_args=(--device cuda --batch 32,128 --dtype float32,bfloat16 --source 256 --warmup 3 --repeats 10)
+  torch_args=(--device cuda --batch 32,128 --precision fp32,bf16 --source 256 --warmup 3 --repeats 10)
+fi
+section embed-check 120 bash -c "'$python' '$compare/embed_torch.py' write ${embed_net[*]} --batch 8 --out '$embed_model' \
+  && '$embed_build/embed/xfer-embed-bench' --model '$embed_model/model.safetensors' --device $device \
+       --check '$embed_model/input.npy' '$embed_model/features.npy' --tolerance 1e-4; rc1=\$? \
+  ; '$embed_build/embed/xfer-embed-bench' --model '$embed_model/model.safetensors' --device cpu \
+       --check '$embed_model/input.npy' '$embed_model/features.npy' --tolerance 1e-4; rc2=\$? \
+  ; echo 'bf16 weights and activations (informative: the error bf16 gives, not a pass mark):' \
+  ; '$embed_build/embed/xfer-embed-bench' --model '$embed_model/model.safetensors' --device $device --dtype bfloat16 \
+       --check '$embed_model/input.npy' '$embed_model/features.npy' --tolerance 5e-2; exit \$((rc1 | rc2))"
+section embed-bench 180 bash -c "'$embed_build/embed/xfer-embed-bench' --model '$embed_model/model.safetensors' ${bench_args[*]}; \
+  rc1=\$?; '$python' '$compare/embed_torch.py' time ${embed_net[0]} ${embed_net[1]} ${embed_net[2]} ${embed_net[3]} \
+  ${torch_args[*]}; rc2=\$?; exit \$((rc1 | rc2))"
 if ((cpu_only)); then
   section sepconv 60 "$python" "$compare/sepconv_torch.py" --device cpu --shapes 728@14,1536-2048@7 --batch 1 \
     --mode fwd,fwdbwd --format nchw,cl --precision fp32 --warmup 0.1 --iterations 2 --iteration-time 0.1
