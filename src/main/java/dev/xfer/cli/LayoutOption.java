@@ -36,20 +36,29 @@ final class LayoutOption {
    */
   FastPathGate.Choice checkOnCpu(NetworkLayout layout, boolean bf16, XceptionConfig config, int height, int width,
       PrintStream out) {
-    FastPathGate.Choice choice = selfCheck
-        ? FastPathGate.choose(layout.channelsLast(), bf16, config, height, width, SelfCheck.forHost())
-        : FastPathGate.unchecked(layout.channelsLast(), bf16);
+    FastPathGate.Choice choice = choose(layout, bf16, config, height, width);
     choice.lines().forEach(out::println);
     return choice;
   }
 
+  private FastPathGate.Choice choose(NetworkLayout layout, boolean bf16, XceptionConfig config, int height, int width) {
+    return selfCheck
+        ? FastPathGate.choose(layout.channelsLast(), bf16, config, height, width, SelfCheck.forHost())
+        : FastPathGate.unchecked(layout.channelsLast(), bf16);
+  }
+
   /**
    * For the commands that run on the CPU only (evaluate, predict, embed): puts {@code model} in the
-   * layout that passes the self-check at {@code height} x {@code width} inputs; verdicts go to standard
-   * error, so that standard output stays the command's result.
+   * layout that passes the self-check at {@code height} x {@code width} inputs. Only a fallback is
+   * reported, on standard error: standard output is the command's result, often read by other tools.
    */
   void applyOnCpu(Xception model, int height, int width) {
     NetworkLayout layout = resolve(false);
-    if (checkOnCpu(layout, false, model.config(), height, width, System.err).channelsLast()) model.useChannelsLast();
+    FastPathGate.Choice choice = choose(layout, false, model.config(), height, width);
+    if (choice.channelsLast()) {
+      model.useChannelsLast();
+    } else if (layout.channelsLast()) {
+      choice.lines().forEach(System.err::println);
+    }
   }
 }

@@ -4,6 +4,7 @@ import dev.xfer.train.MixedPrecision;
 import java.util.Random;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AutoGradMode;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -27,7 +28,8 @@ final class ConvParity {
    * for a wrong kernel; 1 for none).
    */
   static Mismatch measure(ConvShape shape, FastPath path, double fault) {
-    try (PointerScope scope = new PointerScope()) {
+    // the check runs backward passes, also when its caller is in inference mode (embed, predict)
+    try (AutoGradMode gradients = new AutoGradMode(true); PointerScope scope = new PointerScope()) {
       Random random = new Random(shape.hashCode());
       Tensor x = uniform(random, BATCH, shape.in(), shape.height(), shape.width());
       Tensor w = uniform(random, shape.out(), shape.in() / shape.groups(), shape.kernel(), shape.kernel());
