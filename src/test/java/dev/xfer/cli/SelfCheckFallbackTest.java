@@ -53,6 +53,26 @@ class SelfCheckFallbackTest {
   }
 
   @Test
+  void predictReportsItsFallbackOnStandardErrorAndPredictsAsNchwDoes() throws Exception {
+    Path data = ColourFolder.write(dir.resolve("data"), CLASSES, 1);
+    Path model = ColourFolder.tinyWeights(dir.resolve("tiny.safetensors"), CLASSES);
+    String image = data.resolve("red").resolve("img0.png").toString();
+    System.setProperty("xfer.cacheDir", dir.resolve("cache").toString());
+    CliRun healthy = CliRun.run("predict", "--model", model.toString(), "--json", image);
+    assertTrue(healthy.output().lines().noneMatch(l -> l.startsWith("self-check")), "a passing check is silent: " + healthy.output());
+
+    System.setProperty(SelfCheck.FAULT_PROPERTY, "depthwise");
+    CliRun faulty = CliRun.run("predict", "--model", model.toString(), "--json", image);
+    System.clearProperty(SelfCheck.FAULT_PROPERTY);
+    CliRun nchw = CliRun.run("predict", "--model", model.toString(), "--json", "--no-channels-last", image);
+    assertEquals(0, faulty.code(), faulty.output());
+    List<String> lines = faulty.output().strip().lines().toList();
+    assertEquals(2, lines.size(), faulty.output());
+    assertTrue(lines.get(0).startsWith("self-check: channels-last float32 is wrong on this CPU for depthwise"), lines.get(0));
+    assertEquals(nchw.output().strip(), lines.get(1), "the fallback predicts exactly as NCHW does");
+  }
+
+  @Test
   void noSelfCheckSaysTheFastPathRunsUnchecked() throws Exception {
     Path data = ColourFolder.write(dir.resolve("data"), CLASSES, 4);
     Path weights = ColourFolder.tinyWeights(dir.resolve("tiny.safetensors"), CLASSES);
