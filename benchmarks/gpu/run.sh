@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One GPU session's worth of xfer benchmarks (issue 7), for a machine with a CUDA card, nvcc, CMake, Python,
+# One GPU machine's worth of xfer benchmarks, for a machine with a CUDA card, nvcc, CMake, Python,
 # PyTorch and (ideally) timm, and no Java or Maven. Fits one 10-minute run: the sections share a deadline
 # (XFER_GPU_BUDGET seconds, default 540) and each is also capped on its own with `timeout`; a section that
 # fails or times out is recorded and the next one runs.

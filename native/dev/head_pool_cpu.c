@@ -5,7 +5,7 @@
  * scalar statement of its arithmetic (as native/tests/test_head_arithmetic.c), version 1 within
  * 1e-6 relative.
  *
- *   version 1  session 3's pooling: 4 rows interleaved (one accumulator each, the loads of the four
+ *   version 1  the earlier pooling: 4 rows interleaved (one accumulator each, the loads of the four
  *              rows alternating), per-row scalar tails, means in double then rounded to float
  *   version 2  the library's xfer_head_pool_cpu (native/src/head_cpu.c): 8 rows in memory order,
  *              unrolled for odd square maps, tail column by blends
@@ -50,7 +50,7 @@ __attribute__((target("avx2"))) static float streaming_read(const float* p, size
   return total;
 }
 
-/* Version 1 (session 3, kept here for comparison): 4 rows at a time, their loads interleaved. */
+/* Version 1 (kept here for comparison): 4 rows at a time, their loads interleaved. */
 __attribute__((target("avx2"))) static void pool_v1(const float* x, int64_t rows, int64_t len, float* pooled) {
   const double inv_len = 1.0 / (double)len;
   int64_t r = 0;

@@ -3,7 +3,7 @@ package dev.xfer.demo;
 /**
  * The demo's budget and recipe. Transfer: phase 1 trains a new head on the frozen backbone for
  * {@code headEpochs} (SGD lr 0.2, decay 0.01), phase 2 fine-tunes everything for
- * {@code finetuneEpochs} (lr 0.01, decay 0.001), momentum 0.9: the mission's recipe. Scratch: the
+ * {@code finetuneEpochs} (lr 0.01, decay 0.001), momentum 0.9: the transfer recipe. Scratch: the
  * same architecture from random weights, every stage trainable, for {@code headEpochs +
  * finetuneEpochs} epochs (the same number of epochs and optimizer steps on the same batches) at
  * {@code scratchLr} with decay 0.001.

@@ -24,7 +24,7 @@ public record Preprocessing(int imageSize, Normalization normalization, JpegIdct
     this(imageSize, normalization, normalization == null ? JpegIdct.FAST : JpegIdct.defaultFor(normalization));
   }
 
-  /** Keras' Xception: 299 px (the mission uses 224), x / 127.5 - 1, TensorFlow's fast JPEG IDCT. */
+  /** Keras' Xception: 299 px (the transfer recipe uses 224), x / 127.5 - 1, TensorFlow's fast JPEG IDCT. */
   public static Preprocessing keras(int imageSize) {
     return new Preprocessing(imageSize, Normalization.KERAS_XCEPTION, JpegIdct.FAST);
   }

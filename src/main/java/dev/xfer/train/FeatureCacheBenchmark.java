@@ -80,7 +80,7 @@ public final class FeatureCacheBenchmark {
       source = "generated in-memory images";
     }
     XceptionConfig config = new XceptionConfig(width, middle, classes, Numerics.KERAS);
-    PhaseConfig head = PhaseConfig.missionHead().withEpochs(epochs);
+    PhaseConfig head = PhaseConfig.recipeHead().withEpochs(epochs);
     System.out.printf(Locale.ROOT, "phase 1, %d epochs: Xception width %s, %d middle blocks, %d px; %d train / %d valid"
         + " %s, batch %d; %d LibTorch threads, %d cores%n", epochs, width, middle, size, train.size(), valid.size(), source,
         batch, torch.get_num_threads(), Runtime.getRuntime().availableProcessors());

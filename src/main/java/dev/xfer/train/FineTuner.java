@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The mission's recipe: phases of training over a progressively unfrozen Xception, validation after
+ * The transfer recipe: phases of training over a progressively unfrozen Xception, validation after
  * every epoch, a checkpoint and history.json written after every epoch, and resume from them.
  *
  * <p>A phase that trains only the head with feature caching on (and no augmentation) runs the

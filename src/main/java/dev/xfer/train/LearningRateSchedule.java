@@ -6,7 +6,7 @@ public interface LearningRateSchedule {
 
   /**
    * Keras' legacy SGD {@code decay}: {@code lr / (1 + decay * iterations)}, where iterations counts
-   * the batches already applied in this phase (xception-spec §5.1).
+   * the batches already applied in this phase (Keras' legacy SGD: lr / (1 + decay * iterations)).
    */
   static LearningRateSchedule kerasDecay(double lr, double decay) {
     if (!(lr > 0)) throw new IllegalArgumentException("learning rate: expected > 0, found " + lr);

@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * One phase of fine-tuning, Keras' way: a fresh optimizer (iterations restart at 0) over the stages
  * from {@code firstTrainableStage} on, everything before it frozen with BatchNorm in inference mode.
- * The mission's recipe uses Keras SGD with legacy decay; the other choices are off by default.
+ * The transfer recipe uses Keras SGD with legacy decay; the other choices are off by default.
  *
  * @param name "head" or "finetune" (appears in history and messages)
  * @param epochs epochs to run (0 skips the phase)
@@ -80,13 +80,13 @@ public record PhaseConfig(String name, int epochs, double learningRate, double d
         Schedule.KERAS_DECAY, 0, 1);
   }
 
-  /** The mission's phase 1: SGD(lr 0.2, momentum 0.9, decay 0.01), 5 epochs, backbone frozen. */
-  public static PhaseConfig missionHead() {
+  /** The recipe's phase 1: SGD(lr 0.2, momentum 0.9, decay 0.01), 5 epochs, backbone frozen. */
+  public static PhaseConfig recipeHead() {
     return new PhaseConfig("head", 5, 0.2, 0.01, 0.9, false, "head");
   }
 
-  /** The mission's phase 2: SGD(lr 0.01, momentum 0.9, decay 0.001), 10 epochs, everything trainable. */
-  public static PhaseConfig missionFinetune() {
+  /** The recipe's phase 2: SGD(lr 0.01, momentum 0.9, decay 0.001), 10 epochs, everything trainable. */
+  public static PhaseConfig recipeFinetune() {
     return new PhaseConfig("finetune", 10, 0.01, 0.001, 0.9, false, "stem");
   }
 

@@ -2,7 +2,7 @@ package dev.xfer.kernels;
 
 /**
  * An independent implementation of TensorFlow's CPU {@code resize_bilinear} with
- * {@code half_pixel_centers=True} (xception-spec §4.2), followed by per-channel normalisation, in
+ * {@code half_pixel_centers=True} (TensorFlow's resize_bilinear kernel), followed by per-channel normalisation, in
  * float32 in TF's operation order. Written from the formula, sharing nothing with the native code;
  * it samples one output value at a time, straight from the source pixels.
  */

@@ -9,7 +9,7 @@ import java.util.Random;
 
 /**
  * Random weights for the Keras Xception, laid out exactly as Keras' own file: layers in
- * topological order (xception-spec §1.3), Keras names (unnamed shortcut layers get tf.keras' auto
+ * topological order (as Keras' applications/xception.py builds them), Keras names (unnamed shortcut layers get tf.keras' auto
  * names), Keras shapes. Scales keep activations in a sane range through all 36 conv layers. The
  * full network by default; a narrower one (channels as {@link XceptionConfig#channels}) with fewer
  * middle blocks (the exit flow keeps the two numbers after them) for quick tests.

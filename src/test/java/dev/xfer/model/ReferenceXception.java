@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * An independent Xception forward pass for tests, written from xception-spec §1 as plain functional
+ * An independent Xception forward pass for tests, written from Keras' applications/xception.py as plain functional
  * LibTorch calls over the raw Keras tensors (Keras layer names, Keras HWIO layouts converted here).
  * It shares no code with {@link Xception}: no modules, no name mapping, its own padding arithmetic.
  */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class XceptionTest {
 
-  /** Keras' published model.summary() totals (xception-spec §1.5). */
+  /** Keras' published model.summary() totals (Keras' applications documentation: 22,910,480 with the top). */
   @Test
   void fullSizeParameterCountsMatchKeras() {
     try (PointerScope scope = new PointerScope()) {

@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
 class KerasSgdTest {
-  /** The recipe's phase-1 schedule (xception-spec §5.1): lr 0.2, decay 0.01, 86 steps per epoch. */
+  /** The recipe's phase-1 schedule (Keras' legacy SGD decay): lr 0.2, decay 0.01, 86 steps per epoch. */
   @Test
   void legacyDecayFollowsTheFormula() {
     LearningRateSchedule s = LearningRateSchedule.kerasDecay(0.2, 0.01);

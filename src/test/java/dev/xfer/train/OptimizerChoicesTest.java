@@ -104,13 +104,13 @@ class OptimizerChoicesTest {
   /** Cosine annealing: lr at 0, a quarter, half and the end of T steps is lr, lr(1+cos(pi/4))/2, lr/2, 0. */
   @Test
   void cosineScheduleFollowsTheFormula() {
-    PhaseConfig phase = PhaseConfig.missionFinetune().withEpochs(4).withSchedule(PhaseConfig.Schedule.COSINE);
+    PhaseConfig phase = PhaseConfig.recipeFinetune().withEpochs(4).withSchedule(PhaseConfig.Schedule.COSINE);
     LearningRateSchedule s = phase.learningRateSchedule(25); // T = 100 steps
     assertEquals(0.01, s.at(0), 1e-15);
     assertEquals(0.01 * (1 + Math.cos(Math.PI / 4)) / 2, s.at(25), 1e-15);
     assertEquals(0.005, s.at(50), 1e-15);
     assertEquals(0.0, s.at(100), 1e-15);
-    assertEquals(0.01 / (1 + 0.001 * 50), PhaseConfig.missionFinetune().learningRateSchedule(25).at(50), 1e-15);
+    assertEquals(0.01 / (1 + 0.001 * 50), PhaseConfig.recipeFinetune().learningRateSchedule(25).at(50), 1e-15);
   }
 
   /** Smoothed cross-entropy against -sum_k y_k log softmax_k with y = (1 - eps) onehot + eps / K, in double. */
@@ -145,8 +145,8 @@ class OptimizerChoicesTest {
   /** The first SGD step (v = -lr g) and AdamW step (about -lr sign(g)) scale with the backbone multiplier. */
   @Test
   void backboneParametersGetTheMultipliedLearningRate() {
-    for (PhaseConfig phase : List.of(PhaseConfig.missionFinetune().withBackboneLrMultiplier(0.1),
-        PhaseConfig.missionFinetune().withAdamW(0).withBackboneLrMultiplier(0.1))) {
+    for (PhaseConfig phase : List.of(PhaseConfig.recipeFinetune().withBackboneLrMultiplier(0.1),
+        PhaseConfig.recipeFinetune().withAdamW(0).withBackboneLrMultiplier(0.1))) {
       Tensor head = scalarParam(1f);
       Tensor backbone = scalarParam(1f);
       Map<String, Tensor> named = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Networks ({@code net=NAME-SIZE-bBATCH}): {@code compact-96-b8} is the demo backbone
  * {@code XceptionConfig(0.25, 1, 5, KERAS)} at 96 px, batch 8; {@code full-224-b32} is Keras'
- * Xception at 224 px, batch 32 (the mission's recipe), 5 classes. The workload itself is
+ * Xception at 224 px, batch 32 (the transfer recipe), 5 classes. The workload itself is
  * {@link TrainStepWorkload}, shared with {@code xfer bench}.
  */
 // JavaCPP would otherwise read /proc/self/statm on every native allocation (see NativeMemorySettings)
