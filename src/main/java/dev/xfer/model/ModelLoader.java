@@ -1,5 +1,6 @@
 package dev.xfer.model;
 
+import dev.xfer.data.RegularFiles;
 import dev.xfer.model.io.KerasH5;
 import dev.xfer.model.io.KerasLayer;
 import dev.xfer.model.io.KerasWeights;
@@ -10,7 +11,6 @@ import dev.xfer.model.io.TensorData;
 import dev.xfer.model.io.WeightFileException;
 import dev.xfer.model.io.WeightFormat;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +40,8 @@ public final class ModelLoader {
   public static LoadedModel load(Path path, Format format, Numerics numericsOverride, String expectMd5)
       throws IOException {
     String name = path.getFileName().toString();
-    if (!Files.isRegularFile(path)) throw new WeightFileException(path + ": no such file");
+    String notRegular = RegularFiles.problem(path);
+    if (notRegular != null) throw new WeightFileException(path + ": " + notRegular + " (expected a weight file: .h5 or .safetensors)");
     if (expectMd5 != null) {
       String actual = Md5.hex(path);
       if (!actual.equalsIgnoreCase(expectMd5.strip())) {
