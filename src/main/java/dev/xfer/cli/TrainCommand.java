@@ -22,6 +22,7 @@ import dev.xfer.train.FolderData;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.train.RunDirectory;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.nio.file.Files;
@@ -185,7 +186,12 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Starts {@code n} local workers running this command as ranks 0..n-1 and waits for them all. */
   private int launch(int n, int port) throws Exception {
-    prepareRunDir(); // fail here, not in n workers
+    try (RunDirectory run = openRunDir()) { // fail here, not in n workers; the workers share this lock
+      return RunDirectory.failingStart(run, () -> launchInto(n, port));
+    }
+  }
+
+  private int launchInto(int n, int port) throws Exception {
     Path logs = Files.createDirectories(out.resolve(WORKER_LOGS));
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     int first = spec.parent() != null ? args.indexOf(spec.name()) + 1 : 0;
@@ -211,7 +217,13 @@ final class TrainCommand implements Callable<Integer> {
         phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
         phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
     boolean writer = parallel.writesOutputs();
-    if (writer) prepareRunDir();
+    try (RunDirectory run = writer ? openRunDir() : null) {
+      return RunDirectory.failingStart(run, () -> trainInto(parallel, phases, cuda));
+    }
+  }
+
+  private Integer trainInto(DataParallel parallel, List<PhaseConfig> phases, boolean cuda) throws Exception {
+    boolean writer = parallel.writesOutputs();
     if (resume) requireSameWorldSize(parallel.worldSize());
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(data, report);
@@ -238,7 +250,9 @@ final class TrainCommand implements Callable<Integer> {
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
-    if (writer) writeConfig(loaded, classes, size, parallel, layout);
+    if (writer) {
+      Files.writeString(out.resolve("config.json"), Json.object(TrainRecord.config(this, loaded, classes, size, parallel, layout)) + "\n");
+    }
     try (PointerScope scope = new PointerScope();
         FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
@@ -257,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
       }
       ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(size), classes);
-      writeMetrics(result, classes, report);
+      TrainRecord.writeMetrics(out, result, classes, report);
       Charts.curves(history, "xfer train: " + data.getFileName(), out.resolve("curves.png"));
       Charts.confusion(result.metrics().confusion(), classes, "test confusion (rows: true class)", out.resolve("confusion.png"));
       System.out.printf(Locale.ROOT, "test: loss %.4f, accuracy %.4f (%d images); data: %s%nwrote %s%n",
@@ -273,18 +287,8 @@ final class TrainCommand implements Callable<Integer> {
     return PhaseConfig.OptimizerKind.parse(optimizer) == PhaseConfig.OptimizerKind.ADAMW ? p.withAdamW(weightDecay) : p;
   }
 
-  private void prepareRunDir() throws java.io.IOException {
-    if (Files.exists(out) && !resume) {
-      try (var entries = Files.list(out)) {
-        if (entries.anyMatch(p -> !p.getFileName().toString().equals(WORKER_LOGS))) {
-          throw new IllegalArgumentException("--out: " + out + " is not empty (use --resume to continue that run, or another directory)");
-        }
-      }
-    }
-    if (resume && !Files.exists(out.resolve("checkpoint.safetensors"))) {
-      throw new IllegalArgumentException("--resume: no checkpoint.safetensors in " + out);
-    }
-    Files.createDirectories(out);
+  private RunDirectory openRunDir() throws java.io.IOException {
+    return RunDirectory.open(out, data, resume, java.util.Set.of(WORKER_LOGS));
   }
 
   /** A run continues only with the world size it started with: the epoch shards and the batches depend on it. */
@@ -299,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private EarlyStopping.Monitor monitor() {
+  EarlyStopping.Monitor monitor() {
     for (EarlyStopping.Monitor m : EarlyStopping.Monitor.values()) if (m.key().equals(monitor)) return m;
     throw new IllegalArgumentException("--monitor: expected val_loss or val_accuracy, found " + monitor);
   }
@@ -308,51 +312,5 @@ final class TrainCommand implements Callable<Integer> {
   private int inputSize(LoadedModel loaded) {
     if (imageSize != null) return imageSize;
     return loaded.format().equals("xfer") ? loaded.preprocessing().imageSize() : RECIPE_IMAGE_SIZE;
-  }
-
-  private void writeConfig(LoadedModel loaded, List<String> classes, int size, DataParallel parallel, NetworkLayout layout)
-      throws java.io.IOException {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("data", data.toString());
-    c.put("weights", weights.weights.toString());
-    c.put("weights_format", loaded.format());
-    c.put("numerics", loaded.config().numerics().name());
-    c.put("classes", classes);
-    c.put("image_size", size);
-    c.put("batch_size", batchSize);
-    c.put("shuffle_buffer", shuffleBuffer);
-    c.put("seed", seed);
-    c.put("splits", Map.of("train", trainSplit, "valid", validSplit, "test", testSplit));
-    c.put("head", Map.of("epochs", headEpochs, "lr", headLr, "decay", headDecay, "momentum", momentum));
-    c.put("finetune", Map.of("epochs", finetuneEpochs, "lr", finetuneLr, "decay", finetuneDecay, "momentum", momentum,
-        "unfreeze_from", unfreezeFrom));
-    c.put("feature_cache", !noFeatureCache && !randomFlip && !randomResizedCrop);
-    c.put("optimizer", optimizer);
-    if (optimizer.equalsIgnoreCase("adamw")) c.put("weight_decay", weightDecay);
-    c.put("schedule", schedule);
-    c.put("label_smoothing", labelSmoothing);
-    c.put("backbone_lr_multiplier", backboneLrMult);
-    if (earlyStoppingPatience != null) {
-      c.put("early_stopping", Map.of("patience", earlyStoppingPatience, "min_delta", earlyStoppingMinDelta, "restore_best", restoreBest,
-          "monitor", monitor().key()));
-    }
-    c.put("augmentation", Map.of("random_flip", randomFlip, "random_resized_crop", randomResizedCrop));
-    c.put("amp", amp);
-    c.put("channels_last", layout.channelsLast());
-    c.put("device", device);
-    c.put("world_size", parallel.worldSize());
-    if (parallel.distributed()) c.put("sync_batch_norm", parallel.syncBatchNorm());
-    Files.writeString(out.resolve("config.json"), Json.object(c) + "\n");
-  }
-
-  private void writeMetrics(Evaluator.Result r, List<String> classes, DataReport report) throws java.io.IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("test_loss", r.loss());
-    m.put("test_accuracy", r.accuracy());
-    m.put("test_images", r.metrics().count());
-    m.put("per_class", r.metrics().perClass(classes));
-    m.put("confusion_matrix", r.metrics().confusionRows());
-    m.put("data_report", report.summary());
-    Files.writeString(out.resolve("metrics.json"), Json.object(m) + "\n");
   }
 }
