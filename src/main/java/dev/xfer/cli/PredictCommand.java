@@ -49,6 +49,9 @@ final class PredictCommand implements Callable<Integer> {
       description = "An image that cannot be used: fail before any prediction, or skip it (named on stderr) and predict the others (default: ${DEFAULT-VALUE}).")
   String onBadImage;
 
+  @Option(names = "--allow-nonfinite", description = "Load a model holding NaN or infinite values (or a negative BatchNorm variance) with a warning instead of refusing it.")
+  boolean allowNonFinite;
+
   @Mixin LayoutOption layoutOption;
 
   @Override
@@ -58,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
     BadImagePolicy policy = BadImagePolicy.parse(onBadImage);
     List<Path> usable = usableImages(policy); // a bad file fails now, before any model work
     try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
+      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null, allowNonFinite);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
       layoutOption.applyOnCpu(net);

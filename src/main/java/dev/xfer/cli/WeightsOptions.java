@@ -24,6 +24,10 @@ final class WeightsOptions {
   @Option(names = "--expect-md5", paramLabel = "HEX", description = "Refuse the file unless its md5 matches.")
   String expectMd5;
 
+  @Option(names = "--allow-nonfinite",
+      description = "Load weights (and .npy inputs) holding NaN or infinite values, or a negative BatchNorm variance, with a warning instead of refusing them.")
+  boolean allowNonFinite;
+
   LoadedModel load() throws IOException {
     ModelLoader.Format f;
     try {
@@ -32,6 +36,6 @@ final class WeightsOptions {
       throw new IllegalArgumentException("--format: expected auto, keras, timm or xfer, found " + format);
     }
     Numerics n = numerics == null ? null : Numerics.byName(numerics);
-    return ModelLoader.load(weights, f, n, expectMd5);
+    return ModelLoader.load(weights, f, n, expectMd5, allowNonFinite);
   }
 }

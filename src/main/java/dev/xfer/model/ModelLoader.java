@@ -39,6 +39,28 @@ public final class ModelLoader {
    */
   public static LoadedModel load(Path path, Format format, Numerics numericsOverride, String expectMd5)
       throws IOException {
+    return load(path, format, numericsOverride, expectMd5, false);
+  }
+
+  /**
+   * As {@link #load(Path, Format, Numerics, String)}; weights with a NaN or infinity, or a negative BatchNorm
+   * running variance, are refused naming the tensor, unless {@code allowNonFinite}, which loads them with a
+   * warning on standard error.
+   */
+  public static LoadedModel load(Path path, Format format, Numerics numericsOverride, String expectMd5,
+      boolean allowNonFinite) throws IOException {
+    LoadedModel loaded = read(path, format, numericsOverride, expectMd5);
+    List<String> problems = FiniteCheck.problems(loaded.stateDict());
+    if (!problems.isEmpty()) {
+      String line = path + ": " + FiniteCheck.summary(problems);
+      if (!allowNonFinite) throw new WeightFileException(line + "; weights must be finite (--allow-nonfinite loads them anyway)");
+      System.err.println("warning: " + line + " (loaded anyway: --allow-nonfinite)");
+    }
+    return loaded;
+  }
+
+  private static LoadedModel read(Path path, Format format, Numerics numericsOverride, String expectMd5)
+      throws IOException {
     String name = path.getFileName().toString();
     String notRegular = RegularFiles.problem(path);
     if (notRegular != null) throw new WeightFileException(path + ": " + notRegular + " (expected a weight file: .h5 or .safetensors)");
