@@ -59,8 +59,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory (created; must be empty unless --resume).")
   Path out;
 
-  @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint (same data and options).")
+  @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint; the data and options must be those it started with (each difference is named).")
   boolean resume;
+
+  @Option(names = "--resume-with-changes", description = "With --resume: allow new learning rates and epoch counts (--head-lr, --finetune-lr, --head-epochs, --finetune-epochs), recorded in config.json.")
+  boolean resumeWithChanges;
 
   @Option(names = "--image-size", paramLabel = "N", description = "Input size N x N (default: the size an xfer model file"
       + " was trained at; " + RECIPE_IMAGE_SIZE + ", the transfer recipe's, for Keras and timm ImageNet weights).")
@@ -213,6 +216,7 @@ final class TrainCommand implements Callable<Integer> {
     if (amp && !cuda) MixedPrecision.requireCpuSupport();
     if (restoreBest && earlyStoppingPatience == null) throw new IllegalArgumentException("--restore-best: needs --early-stopping PATIENCE");
     monitor(); // a bad --monitor fails before any data is read
+    if (resumeWithChanges && !resume) throw new IllegalArgumentException("--resume-with-changes: needs --resume");
     List<PhaseConfig> phases = List.of(
         phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
         phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
@@ -224,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private Integer trainInto(DataParallel parallel, List<PhaseConfig> phases, boolean cuda) throws Exception {
     boolean writer = parallel.writesOutputs();
-    if (resume) requireSameWorldSize(parallel.worldSize());
+    if (resume) ResumeCheck.requireSameWorldSize(out, parallel.worldSize());
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(data, report);
     List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
@@ -250,9 +254,10 @@ final class TrainCommand implements Callable<Integer> {
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
-    if (writer) {
-      Files.writeString(out.resolve("config.json"), Json.object(TrainRecord.config(this, loaded, classes, size, parallel, layout)) + "\n");
-    }
+    Map<String, Object> record = TrainRecord.config(this, loaded, classes, size, parallel, layout);
+    record.put("data_fingerprint", ResumeCheck.fingerprint(classes, folder.samples()));
+    if (resume) record = ResumeCheck.compare(out, record, resumeWithChanges); // before anything is overwritten
+    if (writer) Files.writeString(out.resolve("config.json"), Json.object(record) + "\n");
     try (PointerScope scope = new PointerScope();
         FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
@@ -289,18 +294,6 @@ final class TrainCommand implements Callable<Integer> {
 
   private RunDirectory openRunDir() throws java.io.IOException {
     return RunDirectory.open(out, data, resume, java.util.Set.of(WORKER_LOGS));
-  }
-
-  /** A run continues only with the world size it started with: the epoch shards and the batches depend on it. */
-  private void requireSameWorldSize(int worldSize) throws java.io.IOException {
-    Path config = out.resolve("config.json");
-    if (!Files.isRegularFile(config)) return;
-    Object recorded = ((Map<?, ?>) dev.xfer.model.io.JsonReader.parse(Files.readString(config))).get("world_size");
-    int previous = recorded == null ? 1 : ((Number) recorded).intValue();
-    if (previous != worldSize) {
-      throw new IllegalArgumentException("--resume: " + out + " was trained with world size " + previous
-          + ", this run has " + worldSize + "; resume with the same number of ranks");
-    }
   }
 
   EarlyStopping.Monitor monitor() {
