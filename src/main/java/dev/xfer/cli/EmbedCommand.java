@@ -61,6 +61,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
+    if (imageSize != null) ImageSizes.check(imageSize);
     long start = System.nanoTime();
     if (inputs.images != null) {
       for (Path f : inputs.images) ImageDecoder.checkStructure(f); // a bad file fails now, before any model work

@@ -257,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> record = TrainRecord.config(this, loaded, classes, size, parallel, layout);
     record.put("data_fingerprint", ResumeCheck.fingerprint(classes, folder.samples()));
     if (resume) record = ResumeCheck.compare(out, record, resumeWithChanges); // before anything is overwritten
-    if (writer) Files.writeString(out.resolve("config.json"), Json.object(record) + "\n");
+    if (writer) dev.xfer.util.OutputFiles.writeString(out.resolve("config.json"), Json.object(record) + "\n");
     try (PointerScope scope = new PointerScope();
         FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
@@ -303,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** --image-size, else an xfer model file's own size, else the recipe's 224. */
   private int inputSize(LoadedModel loaded) {
-    if (imageSize != null) return imageSize;
+    if (imageSize != null) return ImageSizes.check(imageSize);
     return loaded.format().equals("xfer") ? loaded.preprocessing().imageSize() : RECIPE_IMAGE_SIZE;
   }
 }

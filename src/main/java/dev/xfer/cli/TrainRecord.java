@@ -64,6 +64,6 @@ final class TrainRecord {
     m.put("per_class", r.metrics().perClass(classes));
     m.put("confusion_matrix", r.metrics().confusionRows());
     m.put("data_report", report.summary());
-    Files.writeString(out.resolve("metrics.json"), Json.object(m) + "\n");
+    dev.xfer.util.OutputFiles.writeString(out.resolve("metrics.json"), Json.object(m) + "\n");
   }
 }

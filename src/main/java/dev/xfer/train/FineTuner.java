@@ -264,7 +264,7 @@ public final class FineTuner {
   private void writeHistory() throws IOException {
     Path target = options.runDir().resolve("history.json");
     Path tmp = options.runDir().resolve("history.json.tmp");
-    Files.writeString(tmp, historyJson() + "\n");
+    dev.xfer.util.OutputFiles.writeString(tmp, historyJson() + "\n");
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
