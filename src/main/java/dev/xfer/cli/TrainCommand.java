@@ -170,6 +170,7 @@ final class TrainCommand implements Callable<Integer> {
     DistributedOptions.Role role = distributed.role(System.getenv());
     if (role.kind() == DistributedOptions.Role.Kind.LAUNCHER) return launch(role.worldSize(), role.masterPort());
     if (role.kind() == DistributedOptions.Role.Kind.SINGLE) return train(DataParallel.single());
+    LauncherWatch.startIfLaunched(System.getenv());
     if (!Devices.resolve(device).equals("cpu")) {
       throw new IllegalArgumentException("distributed training runs on CPU with Gloo in this build (--device cpu);"
           + " NCCL needs the -gpu presets, see docs/distributed.md");
@@ -233,6 +234,7 @@ final class TrainCommand implements Callable<Integer> {
     ImageFolder folder = ImageFolder.scan(data, report);
     List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
         onBadImage.equalsIgnoreCase("fail"));
+    FolderSplits.requireDisjoint(ordered, "--train-split", trainSplit, "--valid-split", validSplit, "--test-split", testSplit);
     List<String> classes = folder.classes();
     LoadedModel loaded = weights.load();
     int size = inputSize(loaded);
