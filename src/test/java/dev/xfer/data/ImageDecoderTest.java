@@ -175,7 +175,7 @@ class ImageDecoderTest {
     assertBad(text, "(text)");
     assertBad(mangled, "no start-of-scan");
     assertBad(undecodable, "OpenCV cannot decode");
-    assertBad(dir.resolve("missing.png"), "cannot read");
+    assertBad(dir.resolve("missing.png"), "no such file");
   }
 
   private void assertBad(Path file, String reasonPart) {
