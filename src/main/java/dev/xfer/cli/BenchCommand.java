@@ -1,5 +1,6 @@
 package dev.xfer.cli;
 
+import dev.xfer.util.Versions;
 import dev.xfer.bench.BenchReport;
 import dev.xfer.bench.BenchResult;
 import dev.xfer.bench.KernelBenchmarks;

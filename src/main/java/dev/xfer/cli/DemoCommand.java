@@ -11,6 +11,7 @@ import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Numerics;
 import dev.xfer.report.ComparisonChart;
 import dev.xfer.report.Machine;
+import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.ProgressPrinter;
@@ -101,9 +102,6 @@ final class DemoCommand implements Callable<Integer> {
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     requireEmpty(runDir);
     if (amp) MixedPrecision.requireCpuSupport();
-    NetworkLayout layout = layoutOption.resolve(false); // the demo trains on the CPU
-    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach, amp,
-        layout.channelsLast(), !lastEpoch);
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
         : new ProgressPrinter(withoutStepLines(System.out), false);
@@ -111,6 +109,12 @@ final class DemoCommand implements Callable<Integer> {
     LoadedModel shippedModel = ModelLoader.load(modelFile, ModelLoader.Format.AUTO, null, null);
     LoadedModel backbone = withBnMomentum(shippedModel, bnMomentum);
     int imageSize = backbone.preprocessing().imageSize();
+    NetworkLayout requested = layoutOption.resolve(false); // the demo trains on the CPU
+    FastPathGate.Choice checked = layoutOption.checkOnCpu(requested, amp, backbone.config(), imageSize, imageSize,
+        System.out);
+    NetworkLayout layout = requested.afterCheck(checked.channelsLast());
+    DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach,
+        checked.bf16(), layout.channelsLast(), !lastEpoch);
     LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed)
         .withNormalization(backbone.preprocessing().normalization());
     Files.createDirectories(runDir);

@@ -72,9 +72,9 @@ final class EmbedCommand implements Callable<Integer> {
       if (logits && !model.hasClassifier()) {
         throw new IllegalArgumentException("--logits: " + weights.weights.getFileName() + " has no classifier (include_top=False weights)");
       }
-      layoutOption.applyOnCpu(model);
       Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
       Source source = inputs.npy != null ? fromNpy(inputs.npy, pre, weights.allowNonFinite) : fromImages(inputs.images, pre);
+      layoutOption.applyOnCpu(model, source.height(), source.width());
       long count = source.count();
       if (count == 0) throw new IllegalArgumentException("--input: " + inputs.npy + " holds no images (N = 0)");
       float[] result = null;
@@ -104,6 +104,11 @@ final class EmbedCommand implements Callable<Integer> {
   private interface Source {
     long count();
 
+    /** Height and width of the batches' images. */
+    int height();
+
+    int width();
+
     /** Images {@code start .. start + n - 1} as a float32 (n, 3, H, W) batch. */
     Tensor batch(long start, long n) throws BadImageException;
   }
@@ -123,6 +128,14 @@ final class EmbedCommand implements Callable<Integer> {
           return s[0];
         }
 
+        public int height() {
+          return (int) s[2];
+        }
+
+        public int width() {
+          return (int) s[3];
+        }
+
         public Tensor batch(long start, long n) {
           return all.narrow(0, start, n);
         }
@@ -133,6 +146,14 @@ final class EmbedCommand implements Callable<Integer> {
       return new Source() {
         public long count() {
           return s[0];
+        }
+
+        public int height() {
+          return pre.imageSize();
+        }
+
+        public int width() {
+          return pre.imageSize();
         }
 
         public Tensor batch(long start, long n) {
@@ -156,6 +177,14 @@ final class EmbedCommand implements Callable<Integer> {
     return new Source() {
       public long count() {
         return files.size();
+      }
+
+      public int height() {
+        return pre.imageSize();
+      }
+
+      public int width() {
+        return pre.imageSize();
       }
 
       public Tensor batch(long start, long n) throws BadImageException {

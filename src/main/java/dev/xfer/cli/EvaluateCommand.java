@@ -59,7 +59,8 @@ final class EvaluateCommand implements Callable<Integer> {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null, allowNonFinite);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
-      layoutOption.applyOnCpu(net);
+      int size = loaded.preprocessing().imageSize();
+      layoutOption.applyOnCpu(net, size, size);
       DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
       ImageFolder folder = ImageFolder.scan(data, report);
       List<String> classes = folder.classes();
@@ -69,7 +70,6 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
           policy == BadImagePolicy.FAIL);
-      int size = loaded.preprocessing().imageSize();
       LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(0)
           .withNormalization(loaded.preprocessing().normalization()).withOnBadImage(policy);
       Evaluator.Result r;

@@ -1,9 +1,17 @@
 package dev.xfer.cli;
 
+import dev.xfer.util.Versions;
 import dev.xfer.kernels.NativeKernels;
+import dev.xfer.model.Numerics;
+import dev.xfer.model.XceptionConfig;
+import dev.xfer.selfcheck.FastPath;
+import dev.xfer.selfcheck.SelfCheck;
+import dev.xfer.selfcheck.Verdict;
+import dev.xfer.train.MixedPrecision;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.global.torch;
@@ -14,8 +22,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "info",
     mixinStandardHelpOptions = true,
-    description = "Show the Java runtime, the LibTorch build and its threads, whether CUDA is available (and why not), and which native xfer kernels are loaded (CPU always; CUDA when compiled in and a GPU is visible).")
+    description = "Show the Java runtime, the LibTorch build and its threads, whether CUDA is available (and why not), which native xfer kernels are loaded (CPU always; CUDA when compiled in and a GPU is visible), and the fast-path self-check for the full Xception at 224 px on this host (channels-last, and bf16 where the CPU has it), with its time.")
 final class InfoCommand implements Callable<Integer> {
+  private static final int RECIPE_SIZE = 224;
+
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
 
@@ -41,7 +51,22 @@ final class InfoCommand implements Callable<Integer> {
     facts.put("mkldnn", String.valueOf(torch.hasMKLDNN()));
     facts.put("cuda", cudaStatus());
     facts.put("native kernels", kernelStatus());
+    facts.put("nnpack", "off (oneDNN serves those convolutions; NNPACK cannot initialise on many CPUs)");
+    selfCheck(facts);
     return facts;
+  }
+
+  /** The fast-path verdicts for the recipe's network (full Xception at 224 px) on this host. */
+  private static void selfCheck(Map<String, String> facts) {
+    SelfCheck check = SelfCheck.forHost();
+    XceptionConfig recipe = XceptionConfig.full(0, Numerics.KERAS);
+    List<FastPath> paths = MixedPrecision.cpuSupportsBf16()
+        ? List.of(FastPath.CHANNELS_LAST, FastPath.CHANNELS_LAST_BF16) : List.of(FastPath.CHANNELS_LAST);
+    for (FastPath path : paths) {
+      Verdict v = check.check(path, recipe, RECIPE_SIZE, RECIPE_SIZE);
+      facts.put("self-check " + path.label(), (v.passed() ? "passed" : "FAILED (xfer runs use the safe path)")
+          + " for Xception at " + RECIPE_SIZE + " px: " + v.describe().substring("self-check: ".length()));
+    }
   }
 
   private static String cudaStatus() {

@@ -1,9 +1,16 @@
 package dev.xfer.cli;
 
 import dev.xfer.model.Xception;
+import dev.xfer.model.XceptionConfig;
+import dev.xfer.selfcheck.FastPathGate;
+import dev.xfer.selfcheck.SelfCheck;
+import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
-/** {@code --channels-last / --no-channels-last}, shared by the commands that run a network ({@code @Mixin}). */
+/**
+ * {@code --channels-last / --no-channels-last} and {@code --self-check / --no-self-check}, shared by
+ * the commands that run a network ({@code @Mixin}).
+ */
 final class LayoutOption {
   @Option(names = "--channels-last", negatable = true,
       description = "Run the network channels-last (NHWC), so oneDNN skips its layout reorders around every convolution: "
@@ -11,13 +18,38 @@ final class LayoutOption {
           + "the CPU, off on CUDA; --no-channels-last runs NCHW. Same model and files; results equal up to float rounding.")
   Boolean channelsLast;
 
-  /** The layout to run in on CUDA ({@code cuda}) or the CPU. */
+  @Option(names = "--self-check", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Before a CPU run uses channels-last or bf16 autocast, check the network's own convolution shapes on "
+          + "this host against NCHW float32, forward and backward, and fall back (saying so) where they disagree. "
+          + "Cached per CPU, LibTorch release and shape (about 3 s once, milliseconds after). On by default; "
+          + "--no-self-check trusts the fast paths unchecked.")
+  boolean selfCheck = true;
+
+  /** The layout to run in on CUDA ({@code cuda}) or the CPU, before any check. */
   NetworkLayout resolve(boolean cuda) {
     return NetworkLayout.resolve(channelsLast, cuda);
   }
 
-  /** For the commands that run on the CPU only (evaluate, predict, embed): puts {@code model} in the resolved layout. */
-  void applyOnCpu(Xception model) {
-    if (resolve(false).channelsLast()) model.useChannelsLast();
+  /**
+   * For a CPU run at {@code height} x {@code width} inputs: the layout and precision that pass the host
+   * self-check (unless {@code --no-self-check}), with each verdict printed to {@code out}.
+   */
+  FastPathGate.Choice checkOnCpu(NetworkLayout layout, boolean bf16, XceptionConfig config, int height, int width,
+      PrintStream out) {
+    FastPathGate.Choice choice = selfCheck
+        ? FastPathGate.choose(layout.channelsLast(), bf16, config, height, width, SelfCheck.forHost())
+        : FastPathGate.unchecked(layout.channelsLast(), bf16);
+    choice.lines().forEach(out::println);
+    return choice;
+  }
+
+  /**
+   * For the commands that run on the CPU only (evaluate, predict, embed): puts {@code model} in the
+   * layout that passes the self-check at {@code height} x {@code width} inputs; verdicts go to standard
+   * error, so that standard output stays the command's result.
+   */
+  void applyOnCpu(Xception model, int height, int width) {
+    NetworkLayout layout = resolve(false);
+    if (checkOnCpu(layout, false, model.config(), height, width, System.err).channelsLast()) model.useChannelsLast();
   }
 }

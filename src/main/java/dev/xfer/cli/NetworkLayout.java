@@ -19,6 +19,11 @@ record NetworkLayout(boolean channelsLast, String reason) {
         : new NetworkLayout(true, "the CPU default; --no-channels-last for NCHW");
   }
 
+  /** This layout, or NCHW when the host self-check refused channels-last ({@code checkedChannelsLast} false). */
+  NetworkLayout afterCheck(boolean checkedChannelsLast) {
+    return checkedChannelsLast || !channelsLast ? this : new NetworkLayout(false, "channels-last failed the self-check on this CPU");
+  }
+
   /** "layout: channels-last (NHWC, the CPU default; --no-channels-last for NCHW)". */
   String describe() {
     return "layout: " + (channelsLast ? "channels-last (NHWC, " : "NCHW (") + reason + ")";

@@ -64,13 +64,13 @@ final class PredictCommand implements Callable<Integer> {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null, allowNonFinite);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
-      layoutOption.applyOnCpu(net);
+      int size = loaded.preprocessing().imageSize();
+      layoutOption.applyOnCpu(net, size, size);
       List<String> names = loaded.classNames();
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();
       Tensor bias = t.get("fc.bias").detach().contiguous();
       ImageDecoder decoder = new ImageDecoder(false);
-      int size = loaded.preprocessing().imageSize();
       for (int start = 0; start < usable.size(); start += batchSize) {
         List<Path> chunk = new ArrayList<>(usable.subList(start, Math.min(usable.size(), start + batchSize)));
         try (PointerScope batchScope = new PointerScope()) {

@@ -13,6 +13,7 @@ import dev.xfer.dist.WorkerLauncher;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.Xception;
+import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.report.Charts;
 import dev.xfer.train.EarlyStopping;
 import dev.xfer.train.EpochRecord;
@@ -250,6 +251,11 @@ final class TrainCommand implements Callable<Integer> {
       model.to(new org.bytedeco.pytorch.Device("cuda"), false);
     }
     NetworkLayout layout = layoutOption.resolve(cuda);
+    if (!cuda) { // a fast path runs only after it matched NCHW float32 on this host; the run records what it used
+      FastPathGate.Choice checked = layoutOption.checkOnCpu(layout, amp, model.config(), size, size, System.out);
+      layout = layout.afterCheck(checked.channelsLast());
+      amp = checked.bf16();
+    }
     System.out.println(layout.describe());
     if (layout.channelsLast()) model.useChannelsLast();
     LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)

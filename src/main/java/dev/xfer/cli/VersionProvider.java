@@ -1,5 +1,6 @@
 package dev.xfer.cli;
 
+import dev.xfer.util.Versions;
 import picocli.CommandLine.IVersionProvider;
 
 /** Version lines for {@code xfer --version}: xfer's own and the LibTorch presets it runs on. */

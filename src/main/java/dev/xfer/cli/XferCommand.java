@@ -1,5 +1,6 @@
 package dev.xfer.cli;
 
+import dev.xfer.util.NativeRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,9 +32,22 @@ public final class XferCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    dev.xfer.util.NativeMemorySettings.apply();
+    NativeRuntime.prepare();
     CommandLine cli = new CommandLine(new XferCommand());
     cli.setExecutionExceptionHandler(new ErrorReporter());
+    cli.setExecutionStrategy(parsed -> {
+      if (runsWork(parsed)) NativeRuntime.start();
+      return new CommandLine.RunLast().execute(parsed);
+    });
     System.exit(cli.execute(args));
+  }
+
+  /** True when a command will run (not just print its usage or the version): LibTorch is loaded for it. */
+  static boolean runsWork(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return false;
+      if (p.subcommand() == null) return p != parsed && !(p.commandSpec().userObject() instanceof CommandLine.HelpCommand);
+    }
+    return false;
   }
 }

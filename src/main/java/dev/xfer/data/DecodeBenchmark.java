@@ -42,7 +42,7 @@ public final class DecodeBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    dev.xfer.util.NativeMemorySettings.apply();
+    dev.xfer.util.NativeRuntime.start();
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 256;
     int s = args.length > 1 ? Integer.parseInt(args[1]) : 299;
     Path dir = Files.createTempDirectory("xfer-decode-bench");

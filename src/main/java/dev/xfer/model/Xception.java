@@ -68,7 +68,7 @@ public final class Xception extends Module {
   }
 
   /** Entry, middle and exit block shapes, in timm's order. */
-  static List<XceptionBlock.Spec> blockSpecs(XceptionConfig c) {
+  public static List<XceptionBlock.Spec> blockSpecs(XceptionConfig c) {
     int c64 = c.channels(64);
     int c128 = c.channels(128);
     int c256 = c.channels(256);

@@ -22,7 +22,18 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class XceptionBlock extends Module {
   /** Shape of a block: channels, repeats, stride and where the activation and widening go. */
-  public record Spec(int in, int out, int reps, int stride, boolean startWithRelu, boolean growFirst) {}
+  public record Spec(int in, int out, int reps, int stride, boolean startWithRelu, boolean growFirst) {
+    /** The (in, out) channels of each separable convolution: the block widens in its first or its last one. */
+    public List<int[]> separableChannels() {
+      List<int[]> result = new ArrayList<>();
+      for (int r = 0; r < reps; r++) {
+        boolean widen = growFirst ? r == 0 : r == reps - 1;
+        int from = growFirst ? (r == 0 ? in : out) : in;
+        result.add(new int[] {from, widen ? out : from});
+      }
+      return result;
+    }
+  }
 
   private final List<UnaryOperator<Tensor>> steps = new ArrayList<>();
   // Java-created modules must stay strongly reachable from Java: LibTorch calls back into them
@@ -37,10 +48,10 @@ public final class XceptionBlock extends Module {
   public XceptionBlock(Spec spec, Numerics numerics) {
     rep = register_module("rep", new Module());
     int index = 0;
-    for (int r = 0; r < spec.reps(); r++) {
-      boolean widen = spec.growFirst() ? r == 0 : r == spec.reps() - 1;
-      int in = spec.growFirst() ? (r == 0 ? spec.in() : spec.out()) : spec.in();
-      int out = widen ? spec.out() : in;
+    List<int[]> channels = spec.separableChannels();
+    for (int r = 0; r < channels.size(); r++) {
+      int in = channels.get(r)[0];
+      int out = channels.get(r)[1];
       if (r > 0 || spec.startWithRelu()) {
         steps.add(torch::relu);
         index++;

@@ -47,7 +47,7 @@ public final class AmpBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    dev.xfer.util.NativeMemorySettings.apply();
+    dev.xfer.util.NativeRuntime.start();
     Map<String, String> a = new LinkedHashMap<>();
     for (String arg : args) a.put(arg.substring(0, Math.max(0, arg.indexOf('='))), arg.substring(arg.indexOf('=') + 1));
     int batch = Integer.parseInt(a.getOrDefault("batch", "8"));

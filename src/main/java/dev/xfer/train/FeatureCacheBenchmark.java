@@ -39,7 +39,7 @@ public final class FeatureCacheBenchmark {
   private FeatureCacheBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    dev.xfer.util.NativeMemorySettings.apply();
+    dev.xfer.util.NativeRuntime.start();
     Map<String, String> a = parse(args);
     int trainN = Integer.parseInt(a.getOrDefault("train", "128"));
     int validN = Integer.parseInt(a.getOrDefault("valid", "32"));

@@ -29,7 +29,7 @@ public final class FeatureCacheMemoryBenchmark {
   private FeatureCacheMemoryBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    dev.xfer.util.NativeMemorySettings.apply();
+    dev.xfer.util.NativeRuntime.start();
     Map<String, String> a = FeatureCacheBenchmark.parse(args);
     ComputeThreads.set(Integer.parseInt(a.getOrDefault("threads", "2")));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
