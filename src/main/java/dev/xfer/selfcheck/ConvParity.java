@@ -4,6 +4,7 @@ import dev.xfer.train.MixedPrecision;
 import java.util.Random;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AutoGradMode;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -47,6 +48,12 @@ final class ConvParity {
 
   /** Output, input gradient and weight gradient, all float32, of the loss sum(upstream * conv(x, w)). */
   private static Tensor[] run(ConvShape s, Tensor x, Tensor w, Tensor upstream, boolean channelsLast, boolean bf16) {
+    try (AutoGradMode grad = new AutoGradMode(true)) { // callers may run under a NoGradGuard (predict, embed)
+      return runWithGrad(s, x, w, upstream, channelsLast, bf16);
+    }
+  }
+
+  private static Tensor[] runWithGrad(ConvShape s, Tensor x, Tensor w, Tensor upstream, boolean channelsLast, boolean bf16) {
     Tensor input = (channelsLast ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x.clone()).requires_grad_(true);
     Tensor weight = (channelsLast ? w.contiguous(torch.MemoryFormat.ChannelsLast) : w.clone()).requires_grad_(true);
     long[] stride = {s.stride(), s.stride()};
