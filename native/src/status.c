@@ -10,6 +10,7 @@ const char* xfer_status_string(int status) {
     case XFER_ERR_NO_CUDA: return "this build of libxfer_kernels has no CUDA kernels";
     case XFER_ERR_CUDA: return "a CUDA call failed";
     case XFER_ERR_OUT_OF_MEMORY: return "a host scratch allocation failed";
+    case XFER_ERR_DECODE: return "an image could not be decoded";
     default: return "unknown status";
   }
 }

@@ -29,6 +29,7 @@ extern "C" {
 #define XFER_ERR_NO_CUDA -4        /* the library was built without CUDA kernels */
 #define XFER_ERR_CUDA -5           /* a CUDA launch failed (see xfer_last_cuda_error) */
 #define XFER_ERR_OUT_OF_MEMORY -6  /* a host scratch allocation failed */
+#define XFER_ERR_DECODE -7         /* an image could not be decoded (see xfer_jpeg_last_error) */
 
 /* Human-readable text for a status code (static storage). */
 const char* xfer_status_string(int status);
@@ -128,6 +129,28 @@ int xfer_head_train_step_cuda(
     int64_t n, int64_t c, int64_t k,
     float* loss, float* sample_loss, float* grad_logits, float* grad_weight, float* grad_bias,
     void* stream);
+
+/* ---------------------------------------------------------------------------------------------
+ * JPEG decode with the libjpeg-turbo linked into this library, set up as TensorFlow's
+ * decode_jpeg(channels=3): fancy upsampling, no EXIF orientation, gray replicated to RGB,
+ * CMYK/YCCK converted with TF's integer formula. idct picks the inverse DCT:
+ *   XFER_JPEG_IDCT_FAST      libjpeg's JDCT_IFAST (TF's default dct_method "": tfds, Keras)
+ *   XFER_JPEG_IDCT_ACCURATE  JDCT_ISLOW (TF's "INTEGER_ACCURATE"; OpenCV, PIL, torchvision)
+ * Always writes the decoded size to *height and *width; when out is NULL or capacity (bytes) is
+ * below H * W * 3 it decodes nothing and returns XFER_ERR_BAD_SHAPE, so a caller can size a buffer
+ * from one call. A corrupt file returns XFER_ERR_DECODE and xfer_jpeg_last_error() says why.
+ * ------------------------------------------------------------------------------------------- */
+#define XFER_JPEG_IDCT_FAST 0
+#define XFER_JPEG_IDCT_ACCURATE 1
+
+int xfer_jpeg_decode_rgb(
+    const uint8_t* data, int64_t size,  /* the JPEG file's bytes */
+    int32_t idct,
+    uint8_t* out, int64_t capacity,     /* (H, W, 3) RGB, row-major */
+    int32_t* height, int32_t* width);   /* (1) each: the decoded H and W */
+
+/* Message of the last failed xfer_jpeg_decode_rgb on this thread, or "" (thread-local storage). */
+const char* xfer_jpeg_last_error(void);
 
 #ifdef __cplusplus
 }

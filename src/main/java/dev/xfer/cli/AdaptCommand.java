@@ -181,6 +181,7 @@ final class AdaptCommand implements Callable<Integer> {
         labelsPerClass > 0 ? ", fine-tuning on " + first.labelled().size() + " labelled" : "",
         source == null ? "not given (no source accuracy)" : source + " (" + sourceTest.size() + " images)");
     LoaderConfig eval = LoaderConfig.defaults(weights.preprocessing().imageSize()).withNormalization(weights.preprocessing().normalization())
+        .withJpegIdct(weights.preprocessing().jpegIdct())
         .withBatchSize(EVAL_BATCH).withShuffleBuffer(0).withOnBadImage(BadImagePolicy.FAIL);
     return seed -> {
       TargetSplit split = TargetSplit.of(samples, names, sizes, splitSeed, seed);

@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach,
         checked.bf16(), layout.channelsLast(), !lastEpoch);
     LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed)
-        .withNormalization(backbone.preprocessing().normalization());
+        .withNormalization(backbone.preprocessing().normalization()).withJpegIdct(backbone.preprocessing().jpegIdct());
     Files.createDirectories(runDir);
     try (PointerScope scope = new PointerScope(); DemoData target = DemoData.open(dataDir, limits, config)) {
       System.out.printf(Locale.ROOT, "xfer demo: backbone %s (Xception width %s, %d middle block(s), pretrained on %s), "

@@ -104,6 +104,7 @@ final class DriftCommand implements Callable<Integer> {
     if (folders) {
       Path root = Path.of(stream.substring(FOLDERS.length()));
       LoaderConfig config = LoaderConfig.defaults(weights.preprocessing().imageSize()).withNormalization(weights.preprocessing().normalization())
+          .withJpegIdct(weights.preprocessing().jpegIdct())
           .withBatchSize(BATCH).withOnBadImage(BadImagePolicy.FAIL);
       FolderStream fs = FolderStream.scan(root, referenceWindows, weights.classNames(), config, new DataReport());
       description = String.format(Locale.ROOT, "folder sequence %s: %d windows after a reference of %d windows (%d images), %s", root,

@@ -173,7 +173,7 @@ final class EmbedCommand implements Callable<Integer> {
   }
 
   private static Source fromImages(List<Path> files, Preprocessing pre) {
-    ImageDecoder decoder = new ImageDecoder(false);
+    ImageDecoder decoder = new ImageDecoder(false, pre.jpegIdct());
     return new Source() {
       public long count() {
         return files.size();

@@ -71,7 +71,8 @@ final class EvaluateCommand implements Callable<Integer> {
       List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
           policy == BadImagePolicy.FAIL);
       LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(0)
-          .withNormalization(loaded.preprocessing().normalization()).withOnBadImage(policy);
+          .withNormalization(loaded.preprocessing().normalization()).withJpegIdct(loaded.preprocessing().jpegIdct())
+          .withOnBadImage(policy);
       Evaluator.Result r;
       try (FolderData examples = FolderSplits.split(split, ordered, classes, config, report, data)) {
         r = Evaluator.evaluate(net, examples, batchSize);

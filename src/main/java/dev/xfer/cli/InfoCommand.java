@@ -10,6 +10,7 @@ import dev.xfer.selfcheck.Verdict;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
+import dev.xfer.util.NativeRuntime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,9 @@ final class InfoCommand implements Callable<Integer> {
   }
 
   private static String cudaStatus() {
+    if (NativeRuntime.cudaUnavailable() != null) {
+      return "not available: " + NativeRuntime.cudaUnavailable() + "; this GPU build runs on the CPU";
+    }
     if (!torch.hasCUDA()) {
       return "not available: this LibTorch build has no CUDA (build with -Pgpu for the CUDA natives)";
     }

@@ -70,7 +70,7 @@ final class PredictCommand implements Callable<Integer> {
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();
       Tensor bias = t.get("fc.bias").detach().contiguous();
-      ImageDecoder decoder = new ImageDecoder(false);
+      ImageDecoder decoder = new ImageDecoder(false, loaded.preprocessing().jpegIdct());
       for (int start = 0; start < usable.size(); start += batchSize) {
         List<Path> chunk = new ArrayList<>(usable.subList(start, Math.min(usable.size(), start + batchSize)));
         try (PointerScope batchScope = new PointerScope()) {

@@ -12,6 +12,7 @@ import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.NpyStreamWriter;
 import dev.xfer.data.Sample;
 import dev.xfer.data.Split;
+import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.Normalization;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,11 @@ public final class PreprocessCommand implements Callable<Integer> {
   @Option(names = "--exif", description = "Apply EXIF orientation (default: ignored, as tfds and Keras do).")
   boolean exif;
 
+  @Option(names = "--jpeg-idct", paramLabel = "fast|accurate",
+      description = "JPEG inverse DCT: fast (TensorFlow's default decode_jpeg, as tfds and Keras decode) or accurate"
+          + " (PIL, OpenCV). Default: fast with keras-xception normalisation, accurate with imagenet.")
+  String jpegIdct;
+
   @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: min(4, cores)).")
   Integer threads;
 
@@ -139,6 +145,12 @@ public final class PreprocessCommand implements Callable<Integer> {
       case "imagenet" -> Normalization.IMAGENET;
       default -> throw usage("--normalization: expected keras-xception or imagenet, found '" + normalization + "'");
     };
+    JpegIdct idct;
+    try {
+      idct = jpegIdct == null ? JpegIdct.defaultFor(norm) : JpegIdct.parse(jpegIdct);
+    } catch (IllegalArgumentException e) {
+      throw usage("--jpeg-idct: expected fast or accurate, found '" + jpegIdct + "'");
+    }
     BadImagePolicy policy;
     try {
       policy = BadImagePolicy.parse(onBadImage);
@@ -146,7 +158,7 @@ public final class PreprocessCommand implements Callable<Integer> {
       throw usage("--on-bad-image: expected skip or fail, found '" + onBadImage + "'");
     }
     LoaderConfig c = LoaderConfig.defaults(imageSize).withShuffleBuffer(0).withCacheBudgetBytes(0)
-        .withNormalization(norm).withOnBadImage(policy).withExifOrientation(exif);
+        .withNormalization(norm).withJpegIdct(idct).withOnBadImage(policy).withExifOrientation(exif);
     return threads == null ? c : c.withDecodeThreads(threads);
   }
 

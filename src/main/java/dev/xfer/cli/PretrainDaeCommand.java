@@ -158,7 +158,8 @@ final class PretrainDaeCommand implements Callable<Integer> {
   private TrainingData folderImages(Normalization norm, long seed) throws java.io.IOException {
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(Path.of(data), report);
-    LoaderConfig lc = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed).withNormalization(norm);
+    LoaderConfig lc = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed).withNormalization(norm)
+        .withJpegIdct(dev.xfer.kernels.JpegIdct.defaultFor(norm));
     return new FolderData(folder.classes(), folder.samples(), lc, report);
   }
 

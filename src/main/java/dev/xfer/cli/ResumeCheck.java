@@ -31,6 +31,7 @@ final class ResumeCheck {
       new Setting("--data (its image files)", "data_fingerprint", false),
       new Setting("--numerics", "numerics", false),
       new Setting("--image-size", "image_size", false),
+      new Setting("--jpeg-idct", "jpeg_idct", false),
       new Setting("--seed", "seed", false),
       new Setting("--batch-size", "batch_size", false),
       new Setting("--shuffle-buffer", "shuffle_buffer", false),

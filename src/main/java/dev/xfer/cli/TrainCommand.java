@@ -259,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println(layout.describe());
     if (layout.channelsLast()) model.useChannelsLast();
     LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
-        .withSeed(seed).withNormalization(loaded.preprocessing().normalization())
+        .withSeed(seed).withNormalization(loaded.preprocessing().normalization()).withJpegIdct(loaded.preprocessing().jpegIdct())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
     Map<String, Object> record = TrainRecord.config(this, loaded, classes, size, parallel, layout);

@@ -29,6 +29,7 @@ final class TrainRecord {
     c.put("numerics", loaded.config().numerics().name());
     c.put("classes", classes);
     c.put("image_size", size);
+    c.put("jpeg_idct", loaded.preprocessing().jpegIdct().label());
     c.put("batch_size", t.batchSize);
     c.put("shuffle_buffer", t.shuffleBuffer);
     c.put("seed", t.seed);

@@ -1,5 +1,6 @@
 package dev.xfer.cli;
 
+import dev.xfer.kernels.JpegIdct;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Numerics;
@@ -28,6 +29,12 @@ final class WeightsOptions {
       description = "Load weights (and .npy inputs) holding NaN or infinite values, or a negative BatchNorm variance, with a warning instead of refusing them.")
   boolean allowNonFinite;
 
+  @Option(names = "--jpeg-idct", paramLabel = "fast|accurate",
+      description = "JPEG inverse DCT: fast (TensorFlow's default decode_jpeg, as tfds and Keras decode) or accurate"
+          + " (PIL, OpenCV). Default: what the model file records; for Keras weights fast, for timm weights accurate;"
+          + " with --numerics, that numerics' default.")
+  String jpegIdct;
+
   LoadedModel load() throws IOException {
     ModelLoader.Format f;
     try {
@@ -36,6 +43,14 @@ final class WeightsOptions {
       throw new IllegalArgumentException("--format: expected auto, keras, timm or xfer, found " + format);
     }
     Numerics n = numerics == null ? null : Numerics.byName(numerics);
-    return ModelLoader.load(weights, f, n, expectMd5, allowNonFinite);
+    JpegIdct idct;
+    try {
+      idct = jpegIdct != null ? JpegIdct.parse(jpegIdct) : n == null ? null : n == Numerics.TIMM ? JpegIdct.ACCURATE : JpegIdct.FAST;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--jpeg-idct: " + e.getMessage());
+    }
+    LoadedModel m = ModelLoader.load(weights, f, n, expectMd5, allowNonFinite);
+    if (idct == null) return m;
+    return new LoadedModel(m.config(), m.preprocessing().withJpegIdct(idct), m.classNames(), m.stateDict(), m.format());
   }
 }

@@ -1,5 +1,6 @@
 package dev.xfer.data;
 
+import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.kernels.PreprocessKernel;
 import dev.xfer.kernels.Tensors;
@@ -25,6 +26,7 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Input-pipeline throughput on this machine (not a test): writes N photo-like 500x375 JPEGs (quality
  * 90, tf_flowers' typical size) to a temporary folder and prints images/s for OpenCV imdecode alone,
+ * decode + resize + normalise with each JPEG IDCT and with OpenCV's decode (alternating rounds),
  * decode + resize + normalise ({@link PreprocessKernel}) on 1 and 2 threads, the two cached paths
  * (uint8 images to resize and normalise, as with augmentation; preprocessed float inputs to copy, as
  * without), and two {@link Loader}s (a decoding epoch, then two cached ones). Each direct path runs
@@ -67,6 +69,7 @@ public final class DecodeBenchmark {
           PreprocessKernel.run(List.of(decoder.decode(files.get(i))), s, s, norm);
         }
       };
+      idctComparison(bytes, s, norm);
       report("read + decode + resize + normalise, 1 thread", n, 1, full);
       report("read + decode + resize + normalise, 2 threads", n, 2, full);
       List<Tensor> cached = new ArrayList<>();
@@ -93,6 +96,38 @@ public final class DecodeBenchmark {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
       }
     }
+  }
+
+  /**
+   * Decode + resize + normalise from memory on one thread, the JPEG IDCTs measured in alternating
+   * rounds in this one process (so that a shared machine's load falls on all of them alike): the
+   * fast IDCT (TF's default), the accurate one, and OpenCV's decode (xfer's JPEG path before the
+   * TF-exact decoder; reached here through the EXIF route, which adds one image copy).
+   */
+  private static void idctComparison(List<byte[]> bytes, int s, Normalization norm) throws Exception {
+    String[] names = {"IDCT fast (TF default)", "IDCT accurate", "OpenCV imdecode"};
+    ImageDecoder[] decoders = {new ImageDecoder(false, JpegIdct.FAST), new ImageDecoder(false, JpegIdct.ACCURATE),
+        new ImageDecoder(true)};
+    Path name = Path.of("bench.jpg");
+    double[][] rates = new double[names.length][ROUNDS];
+    for (int r = -1; r < ROUNDS; r++) { // round -1 warms up
+      for (int k = 0; k < names.length; k++) {
+        long start = System.nanoTime();
+        int count = r < 0 ? Math.min(8, bytes.size()) : bytes.size();
+        for (int i = 0; i < count; i++) {
+          try (PointerScope scope = new PointerScope()) {
+            PreprocessKernel.run(List.of(decoders[k].decode(name, bytes.get(i))), s, s, norm);
+          }
+        }
+        if (r >= 0) rates[k][r] = count / ((System.nanoTime() - start) / 1e9);
+      }
+    }
+    for (int k = 0; k < names.length; k++) {
+      Arrays.sort(rates[k]);
+      System.out.printf("%-52s %10.0f %10.0f%n", "decode + resize + normalise, " + names[k] + ", 1 thread",
+          rates[k][ROUNDS - 1], rates[k][ROUNDS / 2]);
+    }
+    System.out.printf("%-52s %10.2f%n", "median ratio fast / accurate IDCT", rates[0][ROUNDS / 2] / rates[1][ROUNDS / 2]);
   }
 
   private static void loader(List<Path> files, int s) {

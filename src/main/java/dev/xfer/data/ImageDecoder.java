@@ -1,5 +1,7 @@
 package dev.xfer.data;
 
+import dev.xfer.kernels.JpegIdct;
+import dev.xfer.kernels.JpegKernel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,9 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Decodes an image file with OpenCV into an (H, W, 3) uint8 RGB tensor. The format is recognised by
+ * Decodes an image file into an (H, W, 3) uint8 RGB tensor: JPEGs with libjpeg-turbo set up as
+ * TensorFlow's {@code decode_jpeg} and the chosen {@link JpegIdct} ({@link JpegKernel}), every other
+ * format with OpenCV. The format is recognised by
  * content (JPEG, PNG, BMP, TIFF, WebP, ...), never by extension; grayscale becomes three equal
  * channels, alpha is dropped (not blended), 16-bit samples become 8-bit ({@code round(v / 257)}-like
  * OpenCV conversion); EXIF orientation is ignored unless asked for (tfds ignores it, spec §4.4).
@@ -30,10 +34,27 @@ public final class ImageDecoder {
   public record ImageInfo(int width, int height) {}
 
   private final boolean applyExifOrientation;
+  private final JpegIdct jpegIdct;
 
-  /** @param applyExifOrientation rotate/flip as the EXIF orientation tag says (tfds and Keras do not) */
+  /** A decoder with TensorFlow's default JPEG IDCT ({@link JpegIdct#FAST}, the Keras pipeline's). */
   public ImageDecoder(boolean applyExifOrientation) {
+    this(applyExifOrientation, JpegIdct.FAST);
+  }
+
+  /**
+   * @param applyExifOrientation rotate/flip as the EXIF orientation tag says (tfds and Keras do not);
+   *     such JPEGs are decoded by OpenCV, whose IDCT is the accurate one whatever {@code jpegIdct} says
+   * @param jpegIdct the inverse DCT of JPEG decoding
+   */
+  public ImageDecoder(boolean applyExifOrientation, JpegIdct jpegIdct) {
+    if (jpegIdct == null) throw new IllegalArgumentException("JPEG IDCT: expected fast or accurate, found null");
     this.applyExifOrientation = applyExifOrientation;
+    this.jpegIdct = jpegIdct;
+  }
+
+  /** The inverse DCT this decoder uses for JPEGs. */
+  public JpegIdct jpegIdct() {
+    return jpegIdct;
   }
 
   /** Decodes {@code file}; an unusable file raises {@link BadImageException} naming it. */
@@ -44,36 +65,15 @@ public final class ImageDecoder {
   /** Decodes in-memory file contents; {@code file} names them in errors. */
   public Tensor decode(Path file, byte[] bytes) throws BadImageException {
     Checked checked = check(file, bytes);
-    if (checked.jpeg() != null && checked.jpeg().knownSize() && !applyExifOrientation) {
-      return decodeJpegInPlace(file, bytes, checked.jpeg());
+    if (checked.jpeg() != null && !applyExifOrientation) {
+      try {
+        return JpegKernel.decode(bytes, jpegIdct, checked.jpeg().height(), checked.jpeg().width());
+      } catch (JpegKernel.DecodeException e) {
+        throw new BadImageException(file, "JPEG decoder error: " + e.getMessage() + ", " + bytes.length + " bytes");
+      }
     }
     try (Mat rgb = decodeMat(file, bytes, checked.format())) {
       return copyToTensor(rgb);
-    }
-  }
-
-  /**
-   * The frame header gives the size, so OpenCV decodes straight into the tensor's memory: no
-   * intermediate image and no copy. Should OpenCV see another size, it allocates its own image and
-   * that one is copied.
-   */
-  private Tensor decodeJpegInPlace(Path file, byte[] bytes, JpegHeader header) throws BadImageException {
-    Tensor out = torch.empty(new long[] {header.height(), header.width(), 3}, new TensorOptions(ScalarType.Byte),
-        new MemoryFormatOptional());
-    try (BytePointer pixels = new BytePointer(out.data_ptr());
-        Mat target = new Mat(header.height(), header.width(), opencv_core.CV_8UC3, pixels);
-        Mat rgb = imdecode(file, bytes, ImageFormat.JPEG, target)) {
-      if (rgb.data().address() == pixels.address() && rgb.rows() == header.height() && rgb.cols() == header.width()
-          && rgb.type() == opencv_core.CV_8UC3) {
-        return out;
-      }
-      out.close();
-      try (Mat dense = requireRgb8(file, rgb.isContinuous() ? new Mat(rgb) : rgb.clone())) {
-        return copyToTensor(dense);
-      }
-    } catch (BadImageException | RuntimeException e) {
-      out.close();
-      throw e;
     }
   }
 
@@ -90,7 +90,13 @@ public final class ImageDecoder {
   /** Decodes {@code file} completely (the decode is the judge) and returns its size, without a tensor. */
   public ImageInfo inspect(Path file) throws BadImageException {
     byte[] bytes = read(file);
-    try (Mat rgb = decodeMat(file, bytes, check(file, bytes).format())) {
+    Checked checked = check(file, bytes);
+    if (checked.jpeg() != null && !applyExifOrientation) {
+      try (Tensor rgb = decode(file, bytes)) {
+        return new ImageInfo((int) rgb.size(1), (int) rgb.size(0));
+      }
+    }
+    try (Mat rgb = decodeMat(file, bytes, checked.format())) {
       return new ImageInfo(rgb.cols(), rgb.rows());
     }
   }

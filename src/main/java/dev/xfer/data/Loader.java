@@ -74,7 +74,7 @@ public final class Loader implements AutoCloseable {
     this.samples = List.copyOf(samples);
     this.config = config;
     this.report = report;
-    this.decoder = new ImageDecoder(config.exifOrientation());
+    this.decoder = new ImageDecoder(config.exifOrientation(), config.jpegIdct());
     this.cache = new ImageCache(config.cacheBudgetBytes());
     // batches that can exist at once: the prefetch queue, the one being assembled, the consumer's
     this.batchBuffers = new BatchBuffers(config.prefetchBatches() + 3);

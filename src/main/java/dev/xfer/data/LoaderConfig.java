@@ -1,5 +1,6 @@
 package dev.xfer.data;
 
+import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.Normalization;
 
 /**
@@ -19,6 +20,7 @@ import dev.xfer.kernels.Normalization;
  * @param exifOrientation apply EXIF orientation (tfds and Keras do not: default false)
  * @param augmentation training augmentation, {@link Augmentation#NONE} by default
  * @param normalization pixel normalisation after the resize (Keras Xception: x / 127.5 - 1)
+ * @param jpegIdct inverse DCT of JPEG decoding (default {@link JpegIdct#FAST}, TensorFlow's)
  */
 public record LoaderConfig(
     int imageSize,
@@ -31,7 +33,8 @@ public record LoaderConfig(
     BadImagePolicy onBadImage,
     boolean exifOrientation,
     Augmentation augmentation,
-    Normalization normalization) {
+    Normalization normalization,
+    JpegIdct jpegIdct) {
 
   /** Default decoded-image cache budget: 2 GiB. */
   public static final long DEFAULT_CACHE_BYTES = 2L << 30;
@@ -43,64 +46,68 @@ public record LoaderConfig(
     require(decodeThreads >= 1, "decode threads", ">= 1", decodeThreads);
     require(prefetchBatches >= 1, "prefetch batches", ">= 1", prefetchBatches);
     require(cacheBudgetBytes >= 0, "cache budget", ">= 0 bytes", cacheBudgetBytes);
-    if (onBadImage == null || augmentation == null || normalization == null) {
-      throw new IllegalArgumentException("loader config: bad-image policy, augmentation and normalisation must be set");
+    if (onBadImage == null || augmentation == null || normalization == null || jpegIdct == null) {
+      throw new IllegalArgumentException("loader config: bad-image policy, augmentation, normalisation and JPEG IDCT must be set");
     }
   }
 
   /**
    * Defaults for input size {@code imageSize}: batch 32, shuffle buffer 1000, seed 0,
    * min(4, cores) decode threads, 3 prefetched batches, 2 GiB cache, skip bad images, EXIF ignored,
-   * no augmentation, Keras Xception normalisation.
+   * no augmentation, Keras Xception normalisation, TensorFlow's fast JPEG IDCT.
    */
   public static LoaderConfig defaults(int imageSize) {
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     return new LoaderConfig(imageSize, 32, 1000, 0L, threads, 3, DEFAULT_CACHE_BYTES, BadImagePolicy.SKIP, false,
-        Augmentation.NONE, Normalization.KERAS_XCEPTION);
+        Augmentation.NONE, Normalization.KERAS_XCEPTION, JpegIdct.FAST);
   }
 
   public LoaderConfig withImageSize(int v) {
-    return new LoaderConfig(v, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(v, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withBatchSize(int v) {
-    return new LoaderConfig(imageSize, v, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(imageSize, v, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withShuffleBuffer(int v) {
-    return new LoaderConfig(imageSize, batchSize, v, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(imageSize, batchSize, v, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withSeed(long v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, v, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, v, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withDecodeThreads(int v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, v, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, v, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withPrefetchBatches(int v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, v, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, v, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withCacheBudgetBytes(long v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, v, onBadImage, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, v, onBadImage, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withOnBadImage(BadImagePolicy v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, v, exifOrientation, augmentation, normalization);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, v, exifOrientation, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withExifOrientation(boolean v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, v, augmentation, normalization);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, v, augmentation, normalization, jpegIdct);
   }
 
   public LoaderConfig withAugmentation(Augmentation v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, v, normalization);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, v, normalization, jpegIdct);
   }
 
   public LoaderConfig withNormalization(Normalization v) {
-    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, v);
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, v, jpegIdct);
+  }
+
+  public LoaderConfig withJpegIdct(JpegIdct v) {
+    return new LoaderConfig(imageSize, batchSize, shuffleBuffer, seed, decodeThreads, prefetchBatches, cacheBudgetBytes, onBadImage, exifOrientation, augmentation, normalization, v);
   }
 
   private static void require(boolean ok, String what, String expected, long found) {

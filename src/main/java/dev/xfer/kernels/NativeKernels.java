@@ -26,6 +26,9 @@ public final class NativeKernels {
   public static final int XFER_ERR_NO_CUDA = -4;
   public static final int XFER_ERR_CUDA = -5;
   public static final int XFER_ERR_OUT_OF_MEMORY = -6;
+  public static final int XFER_ERR_DECODE = -7;
+  public static final int XFER_JPEG_IDCT_FAST = 0;
+  public static final int XFER_JPEG_IDCT_ACCURATE = 1;
 
   public static native @Cast("const char*") String xfer_status_string(int status);
 
@@ -91,4 +94,11 @@ public final class NativeKernels {
       @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long k,
       @Cast("float*") long loss, @Cast("float*") long sampleLoss, @Cast("float*") long gradLogits,
       @Cast("float*") long gradWeight, @Cast("float*") long gradBias, @Cast("void*") long stream);
+
+  public static native int xfer_jpeg_decode_rgb(
+      @Cast("const uint8_t*") long data, @Cast("int64_t") long size, int idct,
+      @Cast("uint8_t*") long out, @Cast("int64_t") long capacity,
+      @Cast("int32_t*") long height, @Cast("int32_t*") long width);
+
+  public static native @Cast("const char*") String xfer_jpeg_last_error();
 }

@@ -1,5 +1,6 @@
 package dev.xfer.model;
 
+import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.model.io.JsonReader;
 import dev.xfer.model.io.SafeTensors;
@@ -55,6 +56,7 @@ public final class ModelFile {
     meta.put("xfer.scale_div", Float.toString(norm.scaleDiv()));
     meta.put("xfer.mean", join(norm.mean()));
     meta.put("xfer.std", join(norm.std()));
+    meta.put("xfer.jpeg_idct", preprocessing.jpegIdct().label());
     meta.put("xfer.class_names", jsonArray(classNames));
     SafeTensors.write(path, StateDict.export(model), meta);
   }
@@ -76,8 +78,12 @@ public final class ModelFile {
           Double.parseDouble(m.get("xfer.bn_momentum")), Boolean.parseBoolean(m.get("xfer.same_pooling")));
       XceptionConfig config = new XceptionConfig(Double.parseDouble(m.get("xfer.width_multiplier")),
           Integer.parseInt(m.get("xfer.middle_blocks")), Integer.parseInt(m.get("xfer.num_classes")), numerics);
-      Preprocessing pre = new Preprocessing(Integer.parseInt(m.get("xfer.image_size")),
-          new Normalization(Float.parseFloat(m.get("xfer.scale_div")), floats(m.get("xfer.mean")), floats(m.get("xfer.std"))));
+      Normalization norm =
+          new Normalization(Float.parseFloat(m.get("xfer.scale_div")), floats(m.get("xfer.mean")), floats(m.get("xfer.std")));
+      // Files written before the IDCT was recorded: the default of their normalisation's pipeline.
+      String idct = m.get("xfer.jpeg_idct");
+      Preprocessing pre = new Preprocessing(Integer.parseInt(m.get("xfer.image_size")), norm,
+          idct == null ? JpegIdct.defaultFor(norm) : JpegIdct.parse(idct));
       List<String> classes = new ArrayList<>();
       for (Object o : (List<?>) JsonReader.parse(m.get("xfer.class_names"))) classes.add((String) o);
       Map<String, TensorData> tensors = file.tensors();

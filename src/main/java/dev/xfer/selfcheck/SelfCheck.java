@@ -29,9 +29,12 @@ public final class SelfCheck {
     this.fault = fault == null || fault.isBlank() ? null : fault;
   }
 
-  /** The user's cache and the fault named in {@value #FAULT_ENV}, if any. */
+  /** The same hook as a system property (for tests that run commands in-process). */
+  public static final String FAULT_PROPERTY = "xfer.selfCheck.fault";
+
+  /** The user's cache and the fault named in {@value #FAULT_PROPERTY} or {@value #FAULT_ENV}, if any. */
   public static SelfCheck forHost() {
-    return new SelfCheck(VerdictCache.userCache(), System.getenv(FAULT_ENV));
+    return new SelfCheck(VerdictCache.userCache(), System.getProperty(FAULT_PROPERTY, System.getenv(FAULT_ENV)));
   }
 
   /** Checks {@code path} at the convolution shapes of {@code config} at {@code height} x {@code width} inputs. */

@@ -25,6 +25,8 @@ import org.bytedeco.pytorch.global.torch;
  *   <li><b>NNPACK is switched off.</b> LibTorch's CPU build asks NNPACK first for some
  *       convolutions; on CPUs NNPACK does not know it fails to initialise and logs a line for every
  *       call (hundreds per run). oneDNN serves those convolutions either way.
+ *   <li><b>A GPU build falls back to the CPU</b> where the CUDA runtime it links against is missing,
+ *       with one line naming the missing libraries ({@link CudaRuntime}), instead of crashing.
  *   <li><b>The intra-op thread count is set</b> to the number of processors the JVM sees unless
  *       {@code OMP_NUM_THREADS} is exported: LibTorch 2.13's own default is one thread on some
  *       virtual machines. A command's {@code --threads} overrides it afterwards.
@@ -35,8 +37,10 @@ public final class NativeRuntime {
   private static final List<String> BUNDLED_FOLDERS = List.of(
       "/org/bytedeco/javacpp/", "/org/bytedeco/openblas/", "/org/bytedeco/pytorch/", "/org/bytedeco/opencv/",
       "/org/bytedeco/cuda/", "/dev/xfer/kernels/");
+  static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
   private static boolean prepared;
   private static boolean configured;
+  private static String cudaUnavailable;
 
   private NativeRuntime() {}
 
@@ -49,6 +53,7 @@ public final class NativeRuntime {
     if (prepared) return;
     NativeMemorySettings.apply();
     if (System.getProperty(LOGGER_PROPERTY) == null) System.setProperty(LOGGER_PROPERTY, "slf4j");
+    chooseNatives();
     unpackBundledLibraries();
     prepared = true;
   }
@@ -67,11 +72,39 @@ public final class NativeRuntime {
     configured = true;
   }
 
+  /**
+   * Why a GPU build runs on the CPU here (the CUDA libraries it did not find), or null when it does
+   * not (a CPU build, or a GPU build with its CUDA runtime present).
+   */
+  public static String cudaUnavailable() {
+    return cudaUnavailable;
+  }
+
+  /**
+   * A GPU build (LibTorch's CUDA natives in the class path) on a machine without the CUDA runtime
+   * they link against loads the CPU natives that ship beside them, and says so in one line.
+   */
+  private static void chooseNatives() {
+    String platform = Loader.getPlatform();
+    boolean gpuNatives = NativeRuntime.class.getResource("/org/bytedeco/pytorch/" + platform + "-gpu/") != null;
+    if (!gpuNatives || System.getProperty(EXTENSION_PROPERTY) != null) return;
+    List<String> missing = CudaRuntime.missing();
+    if (missing.isEmpty()) return;
+    cudaUnavailable = "the CUDA runtime is missing (" + String.join(", ", missing) + " not found)";
+    if (NativeRuntime.class.getResource("/org/bytedeco/pytorch/" + platform + "/") == null) {
+      throw new IllegalStateException("this xfer build has only LibTorch's CUDA natives, and " + cudaUnavailable
+          + ": install CUDA 13 and cuDNN 9, or build without -Pgpu");
+    }
+    System.setProperty(EXTENSION_PROPERTY, ""); // JavaCPP then loads the CPU natives
+    System.err.println("xfer: " + cudaUnavailable + "; running on the CPU (a GPU server needs CUDA 13 and cuDNN 9)");
+  }
+
   /** The folders (one per preset and platform) that {@link #prepare()} unpacks, for diagnostics. */
   static List<String> folders() {
     String platform = Loader.getPlatform();
     return BUNDLED_FOLDERS.stream()
-        .flatMap(f -> java.util.stream.Stream.of(f + platform + "/", f + platform + "-gpu/"))
+        .flatMap(f -> cudaUnavailable == null ? java.util.stream.Stream.of(f + platform + "/", f + platform + "-gpu/")
+            : java.util.stream.Stream.of(f + platform + "/"))
         .toList();
   }
 

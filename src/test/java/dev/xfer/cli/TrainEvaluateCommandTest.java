@@ -113,8 +113,27 @@ class TrainEvaluateCommandTest {
     Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")));
     assertEquals(Boolean.FALSE, config.get("channels_last"));
     assertEquals(71L, ((Number) config.get("image_size")).longValue());
+    assertEquals("fast", config.get("jpeg_idct"), "Keras scaling: TensorFlow's JPEG IDCT");
     assertEquals(71, ModelLoader.load(runDir.resolve("model.safetensors"), ModelLoader.Format.AUTO, null, null)
         .preprocessing().imageSize());
+  }
+
+  @Test
+  void jpegIdctIsRecordedInConfigAndModelAndABadValueNamesTheOption() throws Exception {
+    Path data = folder();
+    Path runDir = dir.resolve("accurate");
+    Map.Entry<Integer, String> train = run(new TrainCommand(), "--data", data.toString(), "--weights", weights().toString(),
+        "--out", runDir.toString(), "--batch-size", "4", "--head-epochs", "1", "--finetune-epochs", "1", "--device", "cpu",
+        "--jpeg-idct", "accurate");
+    assertEquals(0, train.getKey(), err + train.getValue());
+    Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")));
+    assertEquals("accurate", config.get("jpeg_idct"));
+    assertEquals(dev.xfer.kernels.JpegIdct.ACCURATE, ModelLoader.load(runDir.resolve("model.safetensors"),
+        ModelLoader.Format.AUTO, null, null).preprocessing().jpegIdct());
+    Map.Entry<Integer, String> bad = run(new TrainCommand(), "--data", data.toString(), "--weights", weights().toString(),
+        "--out", dir.resolve("bad").toString(), "--device", "cpu", "--jpeg-idct", "slow");
+    assertTrue(bad.getKey() != 0, bad.getValue());
+    assertTrue(err.toString().contains("--jpeg-idct: JPEG IDCT: expected fast or accurate, found 'slow'"), err.toString());
   }
 
   @Test

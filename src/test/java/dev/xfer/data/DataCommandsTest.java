@@ -123,5 +123,7 @@ class DataCommandsTest {
     assertFalse(Files.exists(z));
     assertEquals(2, run(new PreprocessCommand(), "--data", data.toString(), "--image-size", "6", "--out", z.toString(), "--split", "val[:10%]"));
     assertTrue(err.toString().contains("'val[:10%]'"), err.toString());
+    assertEquals(2, run(new PreprocessCommand(), a.toString(), "--image-size", "6", "--out", z.toString(), "--jpeg-idct", "float"));
+    assertTrue(err.toString().contains("--jpeg-idct: expected fast or accurate, found 'float'"), err.toString());
   }
 }

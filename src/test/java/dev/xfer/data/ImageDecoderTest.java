@@ -21,6 +21,10 @@ class ImageDecoderTest {
   private final ImageDecoder decoder = new ImageDecoder(false);
 
   private byte[] decode(Path file, long h, long w) throws BadImageException {
+    return decode(decoder, file, h, w);
+  }
+
+  private static byte[] decode(ImageDecoder decoder, Path file, long h, long w) throws BadImageException {
     try (PointerScope scope = new PointerScope()) {
       Tensor t = decoder.decode(file);
       assertEquals(3, t.dim());
@@ -61,9 +65,10 @@ class ImageDecoderTest {
   }
 
   @Test
-  void jpegDecodedInPlaceMatchesOpenCvsOwnDecode() throws Exception {
+  void jpegAccurateIdctMatchesOpenCvsOwnDecode() throws Exception {
     // colour and gray JPEGs of odd, even and non-square sizes: xfer decodes into the tensor's memory
-    // (size from the frame header); OpenCV's plain imdecode into its own image is the oracle
+    // (size from the frame header); OpenCV's plain imdecode (accurate IDCT) is the oracle
+    ImageDecoder accurate = new ImageDecoder(false, dev.xfer.kernels.JpegIdct.ACCURATE);
     int[][] sizes = {{37, 53, 3}, {64, 48, 3}, {1, 1, 3}, {29, 17, 1}, {300, 401, 3}};
     for (int[] s : sizes) {
       int h = s[0], w = s[1], channels = s[2];
@@ -76,7 +81,7 @@ class ImageDecoderTest {
       assertEquals(w, header.width(), f.toString());
       assertEquals(h, header.height(), f.toString());
       assertEquals(channels, header.components(), f.toString());
-      assertArrayEquals(TestImages.openCvRgb(bytes), decode(f, h, w), f.toString());
+      assertArrayEquals(TestImages.openCvRgb(bytes), decode(accurate, f, h, w), f.toString());
     }
   }
 
@@ -174,8 +179,24 @@ class ImageDecoderTest {
     assertBad(random, "not an image");
     assertBad(text, "(text)");
     assertBad(mangled, "no start-of-scan");
-    assertBad(undecodable, "OpenCV cannot decode");
+    assertBad(undecodable, "JPEG decoder error: libjpeg:");
     assertBad(dir.resolve("missing.png"), "no such file");
+  }
+
+  /** A frame header claiming 60000 x 60000 pixels is refused before any allocation, as TensorFlow refuses it. */
+  @Test
+  void jpegLargerThanTensorFlowsLimitIsRefused() throws Exception {
+    byte[] jpeg = TestImages.jpegBytes(TestImages.solidRgb(8, 8, 1, 2, 3), 8, 8, 90);
+    for (int i = 2; i + 8 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xFF && (jpeg[i + 1] & 0xff) == 0xC0) { // baseline start of frame: height, width at +5, +7
+        jpeg[i + 5] = (byte) 0xEA;
+        jpeg[i + 6] = (byte) 0x60;
+        jpeg[i + 7] = (byte) 0xEA;
+        jpeg[i + 8] = (byte) 0x60;
+        break;
+      }
+    }
+    assertBad(Files.write(dir.resolve("huge.jpg"), jpeg), "image too large: 60000x60000");
   }
 
   private void assertBad(Path file, String reasonPart) {

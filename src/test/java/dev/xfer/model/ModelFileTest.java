@@ -41,6 +41,7 @@ class ModelFileTest {
       assertEquals(classes, loaded.classNames());
       assertEquals(224, loaded.preprocessing().imageSize());
       assertEquals(127.5f, loaded.preprocessing().normalization().scaleDiv());
+      assertEquals(dev.xfer.kernels.JpegIdct.FAST, loaded.preprocessing().jpegIdct());
       assertSameTensors(StateDict.export(model), StateDict.export(loaded.build("model.safetensors")));
     }
   }
@@ -66,6 +67,7 @@ class ModelFileTest {
       }
       assertEquals("xfer-model/1", meta.get("xfer.format"));
       assertEquals("[\"a\",\"b\"]", meta.get("xfer.class_names"));
+      assertEquals("accurate", meta.get("xfer.jpeg_idct"), "timm preprocessing decodes JPEGs as PIL does");
       @SuppressWarnings("unchecked")
       Map<String, Object> fc = (Map<String, Object>) header.get("fc.weight");
       assertEquals("F32", fc.get("dtype"));

@@ -8,60 +8,77 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Random weights for the full Keras Xception, laid out exactly as Keras' own file: layers in
+ * Random weights for the Keras Xception, laid out exactly as Keras' own file: layers in
  * topological order (xception-spec §1.3), Keras names (unnamed shortcut layers get tf.keras' auto
- * names), Keras shapes. Scales keep activations in a sane range through all 36 conv layers.
+ * names), Keras shapes. Scales keep activations in a sane range through all 36 conv layers. The
+ * full network by default; a narrower one (channels as {@link XceptionConfig#channels}) with fewer
+ * middle blocks (the exit flow keeps the two numbers after them) for quick tests.
  */
-final class RandomKerasXception {
+public final class RandomKerasXception {
   private final Random rng;
+  private final XceptionConfig shape;
   private final List<KerasLayer> layers = new ArrayList<>();
   private int unnamed;
 
-  private RandomKerasXception(long seed) {
+  private RandomKerasXception(long seed, XceptionConfig shape) {
     rng = new Random(seed);
+    this.shape = shape;
   }
 
-  static List<KerasLayer> layers(long seed, int topClasses) {
-    RandomKerasXception r = new RandomKerasXception(seed);
+  /** The full-size network (width 1, 8 middle blocks), with a {@code topClasses}-way top or none (0). */
+  public static List<KerasLayer> layers(long seed, int topClasses) {
+    return layers(seed, topClasses, 1.0, 8);
+  }
+
+  /** A network of {@code width} times the channels and {@code middleBlocks} middle blocks. */
+  public static List<KerasLayer> layers(long seed, int topClasses, double width, int middleBlocks) {
+    RandomKerasXception r = new RandomKerasXception(seed, new XceptionConfig(width, middleBlocks, 0, Numerics.KERAS));
     r.build(topClasses);
     return r.layers;
   }
 
+  private int ch(int fullWidth) {
+    return fullWidth == 3 ? 3 : shape.channels(fullWidth);
+  }
+
   private void build(int topClasses) {
+    int last = 4 + shape.middleBlocks(); // the last middle block's Keras number (block12 at full size)
     layers.add(new KerasLayer("input_1", List.of(), List.of()));
-    conv("block1_conv1", 3, 3, 3, 32);
-    bn("block1_conv1_bn", 32);
-    conv("block1_conv2", 3, 3, 32, 64);
-    bn("block1_conv2_bn", 64);
+    conv("block1_conv1", 3, 3, 3, ch(32));
+    bn("block1_conv1_bn", ch(32));
+    conv("block1_conv2", 3, 3, ch(32), ch(64));
+    bn("block1_conv2_bn", ch(64));
     int[][] entry = {{64, 128}, {128, 256}, {256, 728}};
     for (int i = 0; i < 3; i++) {
       int b = i + 2;
-      int in = entry[i][0];
-      int out = entry[i][1];
+      int in = ch(entry[i][0]);
+      int out = ch(entry[i][1]);
       separable("block" + b + "_sepconv1", in, out);
       bn("block" + b + "_sepconv1_bn", out);
       separable("block" + b + "_sepconv2", out, out);
       bn("block" + b + "_sepconv2_bn", out);
       shortcut(in, out);
     }
-    for (int b = 5; b <= 12; b++) {
+    for (int b = 5; b <= last; b++) {
       for (int k = 1; k <= 3; k++) {
-        separable("block" + b + "_sepconv" + k, 728, 728);
-        bn("block" + b + "_sepconv" + k + "_bn", 728);
+        separable("block" + b + "_sepconv" + k, ch(728), ch(728));
+        bn("block" + b + "_sepconv" + k + "_bn", ch(728));
       }
     }
-    separable("block13_sepconv1", 728, 728);
-    bn("block13_sepconv1_bn", 728);
-    separable("block13_sepconv2", 728, 1024);
-    bn("block13_sepconv2_bn", 1024);
-    shortcut(728, 1024);
-    separable("block14_sepconv1", 1024, 1536);
-    bn("block14_sepconv1_bn", 1536);
-    separable("block14_sepconv2", 1536, 2048);
-    bn("block14_sepconv2_bn", 2048);
+    String exit = "block" + (last + 1);
+    String post = "block" + (last + 2);
+    separable(exit + "_sepconv1", ch(728), ch(728));
+    bn(exit + "_sepconv1_bn", ch(728));
+    separable(exit + "_sepconv2", ch(728), ch(1024));
+    bn(exit + "_sepconv2_bn", ch(1024));
+    shortcut(ch(728), ch(1024));
+    separable(post + "_sepconv1", ch(1024), ch(1536));
+    bn(post + "_sepconv1_bn", ch(1536));
+    separable(post + "_sepconv2", ch(1536), ch(2048));
+    bn(post + "_sepconv2_bn", ch(2048));
     if (topClasses > 0) {
       layers.add(new KerasLayer("predictions", List.of("predictions/kernel:0", "predictions/bias:0"),
-          List.of(uniform(0.03f, 2048, topClasses), uniform(0.1f, topClasses))));
+          List.of(uniform((float) Math.sqrt(3.0 / ch(2048)), ch(2048), topClasses), uniform(0.1f, topClasses))));
     }
   }
 

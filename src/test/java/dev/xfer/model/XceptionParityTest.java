@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The full-size network loaded from a Keras-layout .h5 and from a timm-keyed .safetensors of random
  * weights (written by the test) against {@link ReferenceXception}, at Keras' minimum input, the
- * mission's 224 and Keras' default 299, in both numerics modes. Error is measured relative to the
+ * recipe's 224 and Keras' default 299, in both numerics modes and both memory layouts (NCHW and the
+ * CPU default, channels-last). Error is measured relative to the
  * largest reference feature: max |xfer - reference| / max |reference| <= 1e-4.
  */
 class XceptionParityTest {
@@ -92,14 +93,17 @@ class XceptionParityTest {
 
   private static void assertParity(LoadedModel loaded, int size, ReferenceXception reference) {
     try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-      Xception model = loaded.build("fixture");
       Tensor x = input(size, size == 71 ? 2 : 1);
-      float[] mine = Tensors.toFloatArray(model.forward(x));
       float[] ref = Tensors.toFloatArray(reference.pooledFeatures(x));
-      double err = scaledError(mine, ref);
-      System.out.printf("xception parity %s numerics, input %d: max relative error %.2e%n",
-          loaded.config().numerics().name(), size, err);
-      assertTrue(err <= TOLERANCE, "max |xfer - reference| / max |reference| = " + err);
+      for (boolean channelsLast : new boolean[] {false, true}) { // NCHW, and the CPU default
+        Xception model = loaded.build("fixture");
+        if (channelsLast) model.useChannelsLast();
+        double err = scaledError(Tensors.toFloatArray(model.forward(x)), ref);
+        String layout = channelsLast ? "channels-last" : "NCHW";
+        System.out.printf("xception parity %s numerics, input %d, %s: max relative error %.2e%n",
+            loaded.config().numerics().name(), size, layout, err);
+        assertTrue(err <= TOLERANCE, layout + ": max |xfer - reference| / max |reference| = " + err);
+      }
     }
   }
 
