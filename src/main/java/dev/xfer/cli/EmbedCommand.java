@@ -4,6 +4,7 @@ import dev.xfer.data.BadImageException;
 import dev.xfer.data.ImageDecoder;
 import dev.xfer.kernels.PreprocessKernel;
 import dev.xfer.kernels.Tensors;
+import dev.xfer.model.FiniteCheck;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.Xception;
@@ -60,6 +61,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
+    if (imageSize != null) ImageSizes.check(imageSize);
     long start = System.nanoTime();
     if (inputs.images != null) {
       for (Path f : inputs.images) ImageDecoder.checkStructure(f); // a bad file fails now, before any model work
@@ -71,7 +73,7 @@ final class EmbedCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--logits: " + weights.weights.getFileName() + " has no classifier (include_top=False weights)");
       }
       Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
-      Source source = inputs.npy != null ? fromNpy(inputs.npy, pre) : fromImages(inputs.images, pre);
+      Source source = inputs.npy != null ? fromNpy(inputs.npy, pre, weights.allowNonFinite) : fromImages(inputs.images, pre);
       layoutOption.applyOnCpu(model, source.height(), source.width());
       long count = source.count();
       if (count == 0) throw new IllegalArgumentException("--input: " + inputs.npy + " holds no images (N = 0)");
@@ -111,10 +113,15 @@ final class EmbedCommand implements Callable<Integer> {
     Tensor batch(long start, long n) throws BadImageException;
   }
 
-  private static Source fromNpy(Path file, Preprocessing pre) throws Exception {
+  private static Source fromNpy(Path file, Preprocessing pre, boolean allowNonFinite) throws Exception {
     NpyArray array = Npy.read(file);
     long[] s = array.shape();
     if (array.floats() != null && s.length == 4 && s[1] == 3) {
+      String nonFinite = FiniteCheck.firstNonFiniteItem(array.floats(), s[0]);
+      if (nonFinite != null && !allowNonFinite) {
+        throw new IllegalArgumentException("--input: " + file + ": " + nonFinite + "; inputs must be finite (--allow-nonfinite to embed it anyway)");
+      }
+      if (nonFinite != null) System.err.println("warning: --input: " + file + ": " + nonFinite);
       Tensor all = Tensors.ofFloats(array.floats(), s);
       return new Source() {
         public long count() {

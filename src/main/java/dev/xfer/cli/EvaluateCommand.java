@@ -46,6 +46,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
 
+  @Option(names = "--allow-nonfinite", description = "Load a model holding NaN or infinite values (or a negative BatchNorm variance) with a warning instead of refusing it.")
+  boolean allowNonFinite;
+
   @Mixin LayoutOption layoutOption;
 
   @Override
@@ -53,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
     BadImagePolicy policy = BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT));
     try (PointerScope scope = new PointerScope()) {
-      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
+      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null, allowNonFinite);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
       int size = loaded.preprocessing().imageSize();

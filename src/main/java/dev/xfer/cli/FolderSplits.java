@@ -48,6 +48,25 @@ final class FolderSplits {
     return samples.stream().filter(s -> !bad.contains(s)).toList();
   }
 
+  /**
+   * Refuses split specs that share images: a test or validation score over training images says nothing.
+   * {@code optionsAndSpecs} alternates option names and their specs, e.g. "--train-split", "train[25%:]".
+   */
+  static void requireDisjoint(List<Sample> ordered, String... optionsAndSpecs) {
+    int n = ordered.size();
+    for (int i = 0; i < optionsAndSpecs.length; i += 2) {
+      int[] a = Split.parse(optionsAndSpecs[i + 1]).bounds(n);
+      for (int j = i + 2; j < optionsAndSpecs.length; j += 2) {
+        int[] b = Split.parse(optionsAndSpecs[j + 1]).bounds(n);
+        int shared = Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]));
+        if (shared > 0) {
+          throw new IllegalArgumentException(optionsAndSpecs[i] + " " + optionsAndSpecs[i + 1] + " and " + optionsAndSpecs[j]
+              + " " + optionsAndSpecs[j + 1] + " share " + shared + " of the " + n + " images; the splits must not overlap");
+        }
+      }
+    }
+  }
+
   /** The images of split {@code spec} of {@code ordered} (tfds order), as training data. */
   static FolderData split(String spec, List<Sample> ordered, List<String> classes, LoaderConfig config, DataReport report,
       Path data) {

@@ -1,5 +1,7 @@
 package dev.xfer.cli;
 
+import dev.xfer.data.BadImageException;
+import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.ImageDecoder;
 import dev.xfer.kernels.HeadKernel;
 import dev.xfer.kernels.PreprocessKernel;
@@ -43,15 +45,23 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--on-bad-image", defaultValue = "fail", paramLabel = "skip|fail",
+      description = "An image that cannot be used: fail before any prediction, or skip it (named on stderr) and predict the others (default: ${DEFAULT-VALUE}).")
+  String onBadImage;
+
+  @Option(names = "--allow-nonfinite", description = "Load a model holding NaN or infinite values (or a negative BatchNorm variance) with a warning instead of refusing it.")
+  boolean allowNonFinite;
+
   @Mixin LayoutOption layoutOption;
 
   @Override
   public Integer call() throws Exception {
     if (topK < 1) throw new IllegalArgumentException("--top-k: expected at least 1, found " + topK);
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
-    for (Path p : images) ImageDecoder.checkStructure(p); // a bad file fails now, before any model work
+    BadImagePolicy policy = BadImagePolicy.parse(onBadImage);
+    List<Path> usable = usableImages(policy); // a bad file fails now, before any model work
     try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
+      LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null, allowNonFinite);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
       int size = loaded.preprocessing().imageSize();
@@ -61,11 +71,15 @@ final class PredictCommand implements Callable<Integer> {
       Tensor weight = t.get("fc.weight").detach().contiguous();
       Tensor bias = t.get("fc.bias").detach().contiguous();
       ImageDecoder decoder = new ImageDecoder(false, loaded.preprocessing().jpegIdct());
-      for (int start = 0; start < images.size(); start += batchSize) {
-        List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+      for (int start = 0; start < usable.size(); start += batchSize) {
+        List<Path> chunk = new ArrayList<>(usable.subList(start, Math.min(usable.size(), start + batchSize)));
         try (PointerScope batchScope = new PointerScope()) {
           List<Tensor> decoded = new ArrayList<>();
-          for (Path p : chunk) decoded.add(decoder.decode(p));
+          for (java.util.Iterator<Path> it = chunk.iterator(); it.hasNext(); ) {
+            Tensor image = decode(decoder, it.next(), policy);
+            if (image == null) it.remove(); else decoded.add(image);
+          }
+          if (chunk.isEmpty()) continue;
           Tensor x = PreprocessKernel.run(decoded, size, size, loaded.preprocessing().normalization());
           float[] probs = Tensors.toFloatArray(HeadKernel.forward(net.forwardFeatures(x).contiguous(), weight, bias));
           int k = (int) weight.size(0);
@@ -74,6 +88,32 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The images that pass the checks needing no decode; under fail the first bad one is an error. */
+  private List<Path> usableImages(BadImagePolicy policy) throws BadImageException {
+    List<Path> usable = new ArrayList<>();
+    for (Path p : images) {
+      try {
+        ImageDecoder.checkStructure(p);
+        usable.add(p);
+      } catch (BadImageException e) {
+        if (policy == BadImagePolicy.FAIL) throw e;
+        System.err.println("skipped " + e.getMessage());
+      }
+    }
+    return usable;
+  }
+
+  /** The decoded image, or null when it is skipped under the policy. */
+  private static Tensor decode(ImageDecoder decoder, Path file, BadImagePolicy policy) throws BadImageException {
+    try {
+      return decoder.decode(file);
+    } catch (BadImageException e) {
+      if (policy == BadImagePolicy.FAIL) throw e;
+      System.err.println("skipped " + e.getMessage());
+      return null;
+    }
   }
 
   private void print(Path file, float[] probs, int offset, int k, List<String> names) {

@@ -133,7 +133,9 @@ public final class PreprocessCommand implements Callable<Integer> {
   }
 
   private LoaderConfig config() {
-    if (imageSize < 1) throw usage("--image-size: expected at least 1, found " + imageSize);
+    if (imageSize < 1 || imageSize > ImageSizes.MAX) {
+      throw usage("--image-size: expected 1 to " + ImageSizes.MAX + ", found " + imageSize);
+    }
     if (threads != null && threads < 1) throw usage("--threads: expected at least 1, found " + threads);
     if (inputs.data == null && (split != null || stratified || orderSeed != null || classes != null)) {
       throw usage("--split, --stratified, --order-seed and --classes apply to --data only");

@@ -99,6 +99,7 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ImageSizes.check(imageSize);
     if (threads != null) ComputeThreads.set(threads);
     // The training engine holds parameter tensors that live inside dictionaries LibTorch returns;
     // this scope keeps those alive for the whole run (the garbage collector would free them).

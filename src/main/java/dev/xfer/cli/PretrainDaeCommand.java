@@ -105,6 +105,7 @@ final class PretrainDaeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ImageSizes.check(imageSize);
     if (threads != null) ComputeThreads.set(threads);
     boolean fashion = data.startsWith(FashionMnist.SCHEME);
     if (compareLabels > 0 && !fashion) throw new IllegalArgumentException("--compare-labels: needs --data fashion-mnist:DIR");

@@ -23,7 +23,7 @@ final class SummaryCommand implements Callable<Integer> {
     try (PointerScope scope = new PointerScope()) {
       LoadedModel loaded = weights.load();
       Xception model = loaded.build(weights.weights.getFileName().toString());
-      int size = imageSize != null ? imageSize : loaded.preprocessing().imageSize();
+      int size = imageSize != null ? ImageSizes.check(imageSize) : loaded.preprocessing().imageSize();
       var c = loaded.config();
       System.out.printf("Model: Xception (width %s, %d middle blocks, %s numerics: BN eps %s, %s max-pools), from %s weights, input %dx%d%n",
           c.widthMultiplier(), c.middleBlocks(), c.numerics().name(), c.numerics().bnEps(),

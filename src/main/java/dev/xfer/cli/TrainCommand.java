@@ -23,6 +23,7 @@ import dev.xfer.train.FolderData;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.train.RunDirectory;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.nio.file.Files;
@@ -40,9 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code xfer train}: the mission's two-phase transfer-learning recipe on an image folder. */
+/** {@code xfer train}: the two-phase transfer-learning recipe on an image folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Fine-tune Xception on DIR/<class>/<image> with the mission's recipe: tfds splits (test train[:10%%], valid train[10%%:25%%], train train[25%%:]), images resized like tf.image.resize and scaled like the weights expect, batches of 32 from a 1000-element shuffle buffer; phase 1 trains a new global-average-pool + dense softmax head on the frozen backbone (BatchNorm in inference mode; pooled features cached), phase 2 fine-tunes from --unfreeze-from on. SGD in Keras' form with legacy decay (AdamW, cosine schedule, label smoothing, a backbone learning-rate multiplier, early stopping, augmentation and bf16 autocast are options). Writes RUN_DIR/model.safetensors, history.json, metrics.json, config.json, curves.png, confusion.png and a checkpoint after every epoch; --resume continues a run.")
+    description = "Fine-tune Xception on DIR/<class>/<image> with the transfer recipe: tfds splits (test train[:10%%], valid train[10%%:25%%], train train[25%%:]), images resized like tf.image.resize and scaled like the weights expect, batches of 32 from a 1000-element shuffle buffer; phase 1 trains a new global-average-pool + dense softmax head on the frozen backbone (BatchNorm in inference mode; pooled features cached), phase 2 fine-tunes from --unfreeze-from on. SGD in Keras' form with legacy decay (AdamW, cosine schedule, label smoothing, a backbone learning-rate multiplier, early stopping, augmentation and bf16 autocast are options). Writes RUN_DIR/model.safetensors, history.json, metrics.json, config.json, curves.png, confusion.png and a checkpoint after every epoch; --resume continues a run.")
 final class TrainCommand implements Callable<Integer> {
   /** Sub-folder of RUN_DIR where --nproc puts the logs of ranks 1..N-1. */
   static final String WORKER_LOGS = "workers";
@@ -59,8 +60,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory (created; must be empty unless --resume).")
   Path out;
 
-  @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint (same data and options).")
+  @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint; the data and options must be those it started with (each difference is named).")
   boolean resume;
+
+  @Option(names = "--resume-with-changes", description = "With --resume: allow new learning rates and epoch counts (--head-lr, --finetune-lr, --head-epochs, --finetune-epochs), recorded in config.json.")
+  boolean resumeWithChanges;
 
   @Option(names = "--image-size", paramLabel = "N", description = "Input size N x N (default: the size an xfer model file"
       + " was trained at; " + RECIPE_IMAGE_SIZE + ", the transfer recipe's, for Keras and timm ImageNet weights).")
@@ -167,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
     DistributedOptions.Role role = distributed.role(System.getenv());
     if (role.kind() == DistributedOptions.Role.Kind.LAUNCHER) return launch(role.worldSize(), role.masterPort());
     if (role.kind() == DistributedOptions.Role.Kind.SINGLE) return train(DataParallel.single());
+    LauncherWatch.startIfLaunched(System.getenv());
     if (!Devices.resolve(device).equals("cpu")) {
       throw new IllegalArgumentException("distributed training runs on CPU with Gloo in this build (--device cpu);"
           + " NCCL needs the -gpu presets, see docs/distributed.md");
@@ -186,7 +191,12 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Starts {@code n} local workers running this command as ranks 0..n-1 and waits for them all. */
   private int launch(int n, int port) throws Exception {
-    prepareRunDir(); // fail here, not in n workers
+    try (RunDirectory run = openRunDir()) { // fail here, not in n workers; the workers share this lock
+      return RunDirectory.failingStart(run, () -> launchInto(n, port));
+    }
+  }
+
+  private int launchInto(int n, int port) throws Exception {
     Path logs = Files.createDirectories(out.resolve(WORKER_LOGS));
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     int first = spec.parent() != null ? args.indexOf(spec.name()) + 1 : 0;
@@ -208,16 +218,24 @@ final class TrainCommand implements Callable<Integer> {
     if (amp && !cuda) MixedPrecision.requireCpuSupport();
     if (restoreBest && earlyStoppingPatience == null) throw new IllegalArgumentException("--restore-best: needs --early-stopping PATIENCE");
     monitor(); // a bad --monitor fails before any data is read
+    if (resumeWithChanges && !resume) throw new IllegalArgumentException("--resume-with-changes: needs --resume");
     List<PhaseConfig> phases = List.of(
         phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
         phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
     boolean writer = parallel.writesOutputs();
-    if (writer) prepareRunDir();
-    if (resume) requireSameWorldSize(parallel.worldSize());
+    try (RunDirectory run = writer ? openRunDir() : null) {
+      return RunDirectory.failingStart(run, () -> trainInto(parallel, phases, cuda));
+    }
+  }
+
+  private Integer trainInto(DataParallel parallel, List<PhaseConfig> phases, boolean cuda) throws Exception {
+    boolean writer = parallel.writesOutputs();
+    if (resume) ResumeCheck.requireSameWorldSize(out, parallel.worldSize());
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(data, report);
     List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
         onBadImage.equalsIgnoreCase("fail"));
+    FolderSplits.requireDisjoint(ordered, "--train-split", trainSplit, "--valid-split", validSplit, "--test-split", testSplit);
     List<String> classes = folder.classes();
     LoadedModel loaded = weights.load();
     int size = inputSize(loaded);
@@ -244,7 +262,10 @@ final class TrainCommand implements Callable<Integer> {
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization()).withJpegIdct(loaded.preprocessing().jpegIdct())
         .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
     Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
-    if (writer) writeConfig(loaded, classes, size, parallel, layout);
+    Map<String, Object> record = TrainRecord.config(this, loaded, classes, size, parallel, layout);
+    record.put("data_fingerprint", ResumeCheck.fingerprint(classes, folder.samples()));
+    if (resume) record = ResumeCheck.compare(out, record, resumeWithChanges); // before anything is overwritten
+    if (writer) dev.xfer.util.OutputFiles.writeString(out.resolve("config.json"), Json.object(record) + "\n");
     try (PointerScope scope = new PointerScope();
         FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
@@ -263,7 +284,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
       }
       ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(size), classes);
-      writeMetrics(result, classes, report);
+      TrainRecord.writeMetrics(out, result, classes, report);
       Charts.curves(history, "xfer train: " + data.getFileName(), out.resolve("curves.png"));
       Charts.confusion(result.metrics().confusion(), classes, "test confusion (rows: true class)", out.resolve("confusion.png"));
       System.out.printf(Locale.ROOT, "test: loss %.4f, accuracy %.4f (%d images); data: %s%nwrote %s%n",
@@ -279,87 +300,18 @@ final class TrainCommand implements Callable<Integer> {
     return PhaseConfig.OptimizerKind.parse(optimizer) == PhaseConfig.OptimizerKind.ADAMW ? p.withAdamW(weightDecay) : p;
   }
 
-  private void prepareRunDir() throws java.io.IOException {
-    if (Files.exists(out) && !resume) {
-      try (var entries = Files.list(out)) {
-        if (entries.anyMatch(p -> !p.getFileName().toString().equals(WORKER_LOGS))) {
-          throw new IllegalArgumentException("--out: " + out + " is not empty (use --resume to continue that run, or another directory)");
-        }
-      }
-    }
-    if (resume && !Files.exists(out.resolve("checkpoint.safetensors"))) {
-      throw new IllegalArgumentException("--resume: no checkpoint.safetensors in " + out);
-    }
-    Files.createDirectories(out);
+  private RunDirectory openRunDir() throws java.io.IOException {
+    return RunDirectory.open(out, data, resume, java.util.Set.of(WORKER_LOGS));
   }
 
-  /** A run continues only with the world size it started with: the epoch shards and the batches depend on it. */
-  private void requireSameWorldSize(int worldSize) throws java.io.IOException {
-    Path config = out.resolve("config.json");
-    if (!Files.isRegularFile(config)) return;
-    Object recorded = ((Map<?, ?>) dev.xfer.model.io.JsonReader.parse(Files.readString(config))).get("world_size");
-    int previous = recorded == null ? 1 : ((Number) recorded).intValue();
-    if (previous != worldSize) {
-      throw new IllegalArgumentException("--resume: " + out + " was trained with world size " + previous
-          + ", this run has " + worldSize + "; resume with the same number of ranks");
-    }
-  }
-
-  private EarlyStopping.Monitor monitor() {
+  EarlyStopping.Monitor monitor() {
     for (EarlyStopping.Monitor m : EarlyStopping.Monitor.values()) if (m.key().equals(monitor)) return m;
     throw new IllegalArgumentException("--monitor: expected val_loss or val_accuracy, found " + monitor);
   }
 
   /** --image-size, else an xfer model file's own size, else the recipe's 224. */
   private int inputSize(LoadedModel loaded) {
-    if (imageSize != null) return imageSize;
+    if (imageSize != null) return ImageSizes.check(imageSize);
     return loaded.format().equals("xfer") ? loaded.preprocessing().imageSize() : RECIPE_IMAGE_SIZE;
-  }
-
-  private void writeConfig(LoadedModel loaded, List<String> classes, int size, DataParallel parallel, NetworkLayout layout)
-      throws java.io.IOException {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("data", data.toString());
-    c.put("weights", weights.weights.toString());
-    c.put("weights_format", loaded.format());
-    c.put("numerics", loaded.config().numerics().name());
-    c.put("classes", classes);
-    c.put("image_size", size);
-    c.put("jpeg_idct", loaded.preprocessing().jpegIdct().label());
-    c.put("batch_size", batchSize);
-    c.put("shuffle_buffer", shuffleBuffer);
-    c.put("seed", seed);
-    c.put("splits", Map.of("train", trainSplit, "valid", validSplit, "test", testSplit));
-    c.put("head", Map.of("epochs", headEpochs, "lr", headLr, "decay", headDecay, "momentum", momentum));
-    c.put("finetune", Map.of("epochs", finetuneEpochs, "lr", finetuneLr, "decay", finetuneDecay, "momentum", momentum,
-        "unfreeze_from", unfreezeFrom));
-    c.put("feature_cache", !noFeatureCache && !randomFlip && !randomResizedCrop);
-    c.put("optimizer", optimizer);
-    if (optimizer.equalsIgnoreCase("adamw")) c.put("weight_decay", weightDecay);
-    c.put("schedule", schedule);
-    c.put("label_smoothing", labelSmoothing);
-    c.put("backbone_lr_multiplier", backboneLrMult);
-    if (earlyStoppingPatience != null) {
-      c.put("early_stopping", Map.of("patience", earlyStoppingPatience, "min_delta", earlyStoppingMinDelta, "restore_best", restoreBest,
-          "monitor", monitor().key()));
-    }
-    c.put("augmentation", Map.of("random_flip", randomFlip, "random_resized_crop", randomResizedCrop));
-    c.put("amp", amp);
-    c.put("channels_last", layout.channelsLast());
-    c.put("device", device);
-    c.put("world_size", parallel.worldSize());
-    if (parallel.distributed()) c.put("sync_batch_norm", parallel.syncBatchNorm());
-    Files.writeString(out.resolve("config.json"), Json.object(c) + "\n");
-  }
-
-  private void writeMetrics(Evaluator.Result r, List<String> classes, DataReport report) throws java.io.IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("test_loss", r.loss());
-    m.put("test_accuracy", r.accuracy());
-    m.put("test_images", r.metrics().count());
-    m.put("per_class", r.metrics().perClass(classes));
-    m.put("confusion_matrix", r.metrics().confusionRows());
-    m.put("data_report", report.summary());
-    Files.writeString(out.resolve("metrics.json"), Json.object(m) + "\n");
   }
 }

@@ -25,6 +25,10 @@ final class WeightsOptions {
   @Option(names = "--expect-md5", paramLabel = "HEX", description = "Refuse the file unless its md5 matches.")
   String expectMd5;
 
+  @Option(names = "--allow-nonfinite",
+      description = "Load weights (and .npy inputs) holding NaN or infinite values, or a negative BatchNorm variance, with a warning instead of refusing them.")
+  boolean allowNonFinite;
+
   @Option(names = "--jpeg-idct", paramLabel = "fast|accurate",
       description = "JPEG inverse DCT: fast (TensorFlow's default decode_jpeg, as tfds and Keras decode) or accurate"
           + " (PIL, OpenCV). Default: what the model file records; for Keras weights fast, for timm weights accurate;"
@@ -45,7 +49,7 @@ final class WeightsOptions {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--jpeg-idct: " + e.getMessage());
     }
-    LoadedModel m = ModelLoader.load(weights, f, n, expectMd5);
+    LoadedModel m = ModelLoader.load(weights, f, n, expectMd5, allowNonFinite);
     if (idct == null) return m;
     return new LoadedModel(m.config(), m.preprocessing().withJpegIdct(idct), m.classNames(), m.stateDict(), m.format());
   }

@@ -22,6 +22,10 @@ import picocli.CommandLine.Command;
 public final class XferCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+      description = "On an error, print the full message (with LibTorch's C++ frames) and the stack trace.")
+  boolean debug;
+
   @Override
   public void run() {
     spec.commandLine().usage(System.out);

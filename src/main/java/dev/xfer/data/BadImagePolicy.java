@@ -14,7 +14,7 @@ public enum BadImagePolicy {
     for (BadImagePolicy p : values()) {
       if (p.name().equalsIgnoreCase(text.strip())) return p;
     }
-    throw new IllegalArgumentException("bad-image policy: expected 'skip' or 'fail', found '" + text + "'");
+    throw new IllegalArgumentException("--on-bad-image: expected skip or fail, found '" + text + "'");
   }
 
   @Override

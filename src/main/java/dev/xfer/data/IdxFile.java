@@ -44,7 +44,8 @@ public final class IdxFile {
 
   /** Reads an unsigned-byte idx file whose rank must be {@code expectedDims}. */
   public static Array read(Path file, int expectedDims) throws IOException {
-    if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file (expected an idx file)");
+    String notRegular = RegularFiles.problem(file);
+    if (notRegular != null) throw new IOException(file + ": " + notRegular + " (expected an idx file)");
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
         DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
       byte[] magic = new byte[4];

@@ -110,6 +110,8 @@ public final class ImageDecoder {
   }
 
   private static byte[] read(Path file) throws BadImageException {
+    String notRegular = RegularFiles.problem(file);
+    if (notRegular != null) throw new BadImageException(file, notRegular);
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

@@ -140,6 +140,11 @@ public final class ImageFolder {
       report.add(file, DataReport.Kind.NOT_IMAGE, "a folder inside a class folder (not searched)");
       return null;
     }
+    String notRegular = RegularFiles.problem(file); // checked before opening: a FIFO would block the scan
+    if (notRegular != null) {
+      report.add(file, DataReport.Kind.BAD_IMAGE, notRegular);
+      return null;
+    }
     byte[] head = new byte[ImageFormat.SNIFF_BYTES];
     int n;
     try (InputStream in = Files.newInputStream(file)) {

@@ -87,9 +87,25 @@ public final class ModelFile {
       List<String> classes = new ArrayList<>();
       for (Object o : (List<?>) JsonReader.parse(m.get("xfer.class_names"))) classes.add((String) o);
       Map<String, TensorData> tensors = file.tensors();
+      requireAgreement(name, config, classes, tensors.get("fc.bias"));
       return new LoadedModel(config, pre, classes, tensors, "xfer");
     } catch (RuntimeException e) {
       throw new WeightFileException(name + ": bad xfer metadata: " + e.getMessage());
+    }
+  }
+
+  /** The metadata's class count and class names must match the classifier the tensors hold. */
+  private static void requireAgreement(String name, XceptionConfig config, List<String> classes, TensorData fcBias)
+      throws WeightFileException {
+    if (fcBias == null) return;
+    long outputs = fcBias.numel();
+    if (config.numClasses() != outputs) {
+      throw new WeightFileException(name + ": the metadata says xfer.num_classes = " + config.numClasses()
+          + " but the classifier 'fc.bias' has " + outputs + " outputs");
+    }
+    if (!classes.isEmpty() && classes.size() != outputs) {
+      throw new WeightFileException(name + ": the metadata lists " + classes.size() + " class names (xfer.class_names)"
+          + " but the classifier 'fc.bias' has " + outputs + " outputs");
     }
   }
 

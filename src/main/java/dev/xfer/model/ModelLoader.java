@@ -1,5 +1,6 @@
 package dev.xfer.model;
 
+import dev.xfer.data.RegularFiles;
 import dev.xfer.model.io.KerasH5;
 import dev.xfer.model.io.KerasLayer;
 import dev.xfer.model.io.KerasWeights;
@@ -10,7 +11,6 @@ import dev.xfer.model.io.TensorData;
 import dev.xfer.model.io.WeightFileException;
 import dev.xfer.model.io.WeightFormat;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +39,31 @@ public final class ModelLoader {
    */
   public static LoadedModel load(Path path, Format format, Numerics numericsOverride, String expectMd5)
       throws IOException {
+    return load(path, format, numericsOverride, expectMd5, false);
+  }
+
+  /**
+   * As {@link #load(Path, Format, Numerics, String)}; weights with a NaN or infinity, or a negative BatchNorm
+   * running variance, are refused naming the tensor, unless {@code allowNonFinite}, which loads them with a
+   * warning on standard error.
+   */
+  public static LoadedModel load(Path path, Format format, Numerics numericsOverride, String expectMd5,
+      boolean allowNonFinite) throws IOException {
+    LoadedModel loaded = read(path, format, numericsOverride, expectMd5);
+    List<String> problems = FiniteCheck.problems(loaded.stateDict());
+    if (!problems.isEmpty()) {
+      String line = path + ": " + FiniteCheck.summary(problems);
+      if (!allowNonFinite) throw new WeightFileException(line + "; weights must be finite (--allow-nonfinite loads them anyway)");
+      System.err.println("warning: " + line + " (loaded anyway: --allow-nonfinite)");
+    }
+    return loaded;
+  }
+
+  private static LoadedModel read(Path path, Format format, Numerics numericsOverride, String expectMd5)
+      throws IOException {
     String name = path.getFileName().toString();
-    if (!Files.isRegularFile(path)) throw new WeightFileException(path + ": no such file");
+    String notRegular = RegularFiles.problem(path);
+    if (notRegular != null) throw new WeightFileException(path + ": " + notRegular + " (expected a weight file: .h5 or .safetensors)");
     if (expectMd5 != null) {
       String actual = Md5.hex(path);
       if (!actual.equalsIgnoreCase(expectMd5.strip())) {

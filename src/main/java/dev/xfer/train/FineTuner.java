@@ -134,6 +134,7 @@ public final class FineTuner {
       headTrainer = new HeadTrainer(trainable.get("fc.weight"), trainable.get("fc.bias"), optimizer, phase.labelSmoothing(),
           parallel);
     }
+    DivergenceGuard divergence = new DivergenceGuard(phase.name());
     for (int epoch = firstEpoch; epoch < phase.epochs(); epoch++) {
       options.progress().epochStart(phase.name(), epoch + 1, phase.epochs());
       long start = System.nanoTime();
@@ -148,9 +149,7 @@ public final class FineTuner {
       for (LabeledBatch b : batches) {
         double lr = optimizer.currentLearningRate();
         HeadTrainer.StepResult r = cached ? headTrainer.step(b) : fullStep(freezer, optimizer, phase, b);
-        if (!Double.isFinite(r.loss())) {
-          throw new TrainingDivergedException(phase.name(), epoch + 1, step + 1, lr, r.loss());
-        }
+        divergence.check(epoch + 1, step + 1, lr, r.loss());
         lossSum += r.loss() * r.count();
         correct += r.correct();
         seen += r.count();
@@ -265,7 +264,7 @@ public final class FineTuner {
   private void writeHistory() throws IOException {
     Path target = options.runDir().resolve("history.json");
     Path tmp = options.runDir().resolve("history.json.tmp");
-    Files.writeString(tmp, historyJson() + "\n");
+    dev.xfer.util.OutputFiles.writeString(tmp, historyJson() + "\n");
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -95,7 +95,7 @@ class FineTunerTest {
     PhaseConfig wild = new PhaseConfig("finetune", 3, 1e12, 0, 0.9, false, "stem");
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
         () -> new FineTuner(model(3), List.of(head, wild), options(run, false)).run(train, valid));
-    assertTrue(e.getMessage().matches("loss became (NaN|infinite) in phase finetune, epoch \\d+, step \\d+, at learning rate 1\\.00000e\\+12.*"),
+    assertTrue(e.getMessage().matches("loss (became (NaN|infinite)|rose to \\S+ \\(the phase started at \\S+; above \\S+ counts as diverged\\)) in phase finetune, epoch \\d+, step \\d+, at learning rate 1\\.00000e\\+12.*"),
         e.getMessage());
     Checkpoint last = Checkpoint.read(run);
     assertEquals(0, last.phaseIndex(), "the checkpoint of the last complete epoch (head phase)");
@@ -104,6 +104,17 @@ class FineTunerTest {
     for (TensorData t : last.model().values()) {
       for (float v : t.values()) assertTrue(Float.isFinite(v), "checkpoint holds finite weights");
     }
+  }
+
+  @Test
+  void aFiniteButExplodingLossStopsThePhaseBeforeItsFirstCheckpoint() throws Exception {
+    Path run = Files.createDirectory(dir.resolve("exploding"));
+    PhaseConfig head = new PhaseConfig("head", 2, 1e9, 0, 0.9, false, "head");
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> new FineTuner(model(3), List.of(head), options(run, true)).run(train, valid));
+    assertTrue(e.getMessage().matches("loss (rose to .*|became (NaN|infinite)) in phase head, epoch 1, step [23], at learning rate 1\\.00000e\\+09.*"),
+        e.getMessage());
+    assertEquals(null, Checkpoint.read(run), "no epoch completed, so no checkpoint");
   }
 
   /**
