@@ -11,8 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keras Xception layers to timm legacy_xception tensor names in LibTorch layouts (xception-spec
- * Appendix A). Tensors are identified by position within their layer (Conv2D: kernel; separable:
+ * Keras Xception layers to timm legacy_xception tensor names in LibTorch layouts (timm's legacy_xception
+ * state dict and Keras' layer order). Tensors are identified by position within their layer (Conv2D: kernel; separable:
  * depthwise, pointwise; BN: gamma, beta, moving mean, moving variance; Dense: kernel, bias), named
  * layers by name, and the four unnamed shortcut conv/BN layers by their order in the file.
  */
