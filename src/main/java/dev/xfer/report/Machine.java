@@ -1,8 +1,6 @@
 package dev.xfer.report;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.xfer.util.CpuInfo;
 import java.util.Locale;
 
 /** A one-line description of the machine a number was measured on (CPU model, cores, OS, Java). */
@@ -17,13 +15,6 @@ public final class Machine {
 
   /** The CPU model from /proc/cpuinfo, or "unknown CPU" where it cannot be read. */
   public static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or not readable: fall through
-    }
-    return "unknown CPU";
+    return CpuInfo.firstProcessor().getOrDefault("model name", "unknown CPU");
   }
 }

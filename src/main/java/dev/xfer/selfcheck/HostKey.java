@@ -1,10 +1,9 @@
 package dev.xfer.selfcheck;
 
+import dev.xfer.util.CpuInfo;
 import dev.xfer.util.Versions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -23,15 +22,10 @@ final class HostKey {
 
   /** The first processor's identifying /proc/cpuinfo fields, or the JVM's view where that is unreadable. */
   static String cpuIdentity() {
+    Map<String, String> cpu = CpuInfo.firstProcessor();
     StringBuilder id = new StringBuilder();
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.isBlank()) break;
-        int colon = line.indexOf(':');
-        if (colon > 0 && CPU_FIELDS.contains(line.substring(0, colon).strip())) id.append(line.strip()).append(';');
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: fall through
+    for (String field : CPU_FIELDS) {
+      if (cpu.containsKey(field)) id.append(field).append(": ").append(cpu.get(field)).append(';');
     }
     return id.length() > 0 ? id.toString() : System.getProperty("os.arch") + " " + Runtime.getRuntime().availableProcessors();
   }

@@ -1,5 +1,6 @@
 package dev.xfer.selfcheck;
 
+import dev.xfer.model.io.AtomicFiles;
 import dev.xfer.util.Sha256;
 import java.io.IOException;
 import java.io.Reader;
@@ -7,7 +8,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
@@ -65,11 +65,11 @@ final class VerdictCache {
     p.setProperty("seconds", String.valueOf(verdict.seconds()));
     try {
       Files.createDirectories(directory);
-      Path temporary = Files.createTempFile(directory, ".verdict", ".tmp");
-      try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-        p.store(out, "xfer fast-path self-check verdict");
-      }
-      Files.move(temporary, fileFor(key), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(fileFor(key), temp -> {
+        try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+          p.store(out, "xfer fast-path self-check verdict");
+        }
+      });
       return true;
     } catch (IOException | RuntimeException e) {
       return false;

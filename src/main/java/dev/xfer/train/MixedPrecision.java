@@ -1,8 +1,6 @@
 package dev.xfer.train;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.xfer.util.CpuInfo;
 import java.util.function.Supplier;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -27,14 +25,7 @@ public final class MixedPrecision {
 
   /** The CPU flags line of /proc/cpuinfo (with a leading space), or "" where it cannot be read. */
   static String cpuFlags() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("flags")) return " " + line.substring(line.indexOf(':') + 1).trim() + " ";
-      }
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-    return "";
+    return " " + CpuInfo.firstProcessor().getOrDefault("flags", "") + " ";
   }
 
   /** Refuses --amp on a CPU without bf16 support, with a message saying why. */

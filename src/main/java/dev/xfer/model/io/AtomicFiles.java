@@ -11,9 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Writes a file completely under a temporary name in the same folder, then renames it into place. */
-final class AtomicFiles {
+public final class AtomicFiles {
   /** Fills the temporary file it is given. */
-  interface Content {
+  public interface Content {
     void writeTo(Path temp) throws IOException;
   }
 
@@ -25,7 +25,7 @@ final class AtomicFiles {
    * permissions every other output gets (those of a newly created file under the process's umask). A
    * failure names {@code target} and why: a missing folder, no permission, a full disk.
    */
-  static void write(Path target, Content content) throws IOException {
+  public static void write(Path target, Content content) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     if (!Files.isDirectory(dir)) {
