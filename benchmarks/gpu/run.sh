@@ -8,6 +8,9 @@
 #   OUT=/tmp/gpu-check benchmarks/gpu/run.sh --cpu   # dry run without a GPU: CPU build, tiny CPU sizes
 #
 # Sections:
+# Build-time libraries: benchmarks/gpu/pack-deps.sh packs the static libjpeg-turbo and nlohmann_json into
+# .gpu-deps (carry it to the machine); run.sh passes them to CMake when the folder is there.
+#
 #   env      nvidia-smi, nvcc, cmake, Python, torch, timm versions
 #   build    cmake configure + build of native/ with CUDA (XFER_CUDA=ON; architectures XFER_GPU_ARCH,
 #            default "90" = H100/H200 only, to keep the build short)
@@ -103,6 +106,14 @@ except Exception as e:
     print('timm: not importable:', e)
 EOF"
 
+# build-time libraries the machine's image may lack, packed beforehand by pack-deps.sh
+deps="${XFER_GPU_DEPS:-$root/.gpu-deps}"
+dep_args=()
+dep_prefix=""
+if [[ -f "$deps/lib/libjpeg.a" ]]; then
+  dep_args=("-DXFER_JPEG_INCLUDE_DIR=$deps/include" "-DXFER_JPEG_STATIC_LIBRARY=$deps/lib/libjpeg.a")
+  dep_prefix="$deps"
+fi
 if ((cpu_only)); then
   cuda_args=(-DXFER_CUDA=OFF)
   device=cpu
@@ -110,7 +121,7 @@ else
   cuda_args=(-DXFER_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$arch")
   device=cuda
 fi
-section build 240 bash -c "cmake -S '$root/native' -B '$build' -DCMAKE_BUILD_TYPE=Release ${cuda_args[*]} \
+section build 240 bash -c "cmake -S '$root/native' -B '$build' -DCMAKE_BUILD_TYPE=Release ${cuda_args[*]} ${dep_args[*]} \
   && cmake --build '$build' -j $jobs"
 section ctest 90 ctest --test-dir "$build" --output-on-failure
 # the CPU head lab (pooling vs one streaming read of the map) builds in both modes: the host CPU's figures
@@ -131,7 +142,7 @@ torch_prefix="$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)
 embed_build_cap=300
 ((cpu_only)) && embed_build_cap=900  # a 2-core dry-run machine compiles LibTorch C++ slowly
 section embed-build "$embed_build_cap" bash -c "cmake -S '$root/native' -B '$embed_build' -DCMAKE_BUILD_TYPE=Release ${cuda_args[*]} \
-  -DXFER_EMBED=ON -DXFER_BUILD_LAB=OFF '-DCMAKE_PREFIX_PATH=$torch_prefix' && cmake --build '$embed_build' -j $jobs"
+  ${dep_args[*]} -DXFER_EMBED=ON -DXFER_BUILD_LAB=OFF '-DCMAKE_PREFIX_PATH=$torch_prefix;$dep_prefix' && cmake --build '$embed_build' -j $jobs"
 # the tests that make Java fixtures need java and target/xfer.jar: left out (their users then skip)
 section embed-ctest 120 ctest --test-dir "$embed_build" -L embed -E embed_java_fixtures -FA ".*" --output-on-failure
 if ((cpu_only)); then
