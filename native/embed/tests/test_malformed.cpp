@@ -6,30 +6,36 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xfer/embed.hpp"
 
-namespace fs = std::filesystem;
+// The test files live in a fresh temporary folder, made and removed with POSIX calls: PyTorch's wheels
+// export their own copy of std::filesystem from libtorch.so, and on such a build remove_all crashed here.
 
 namespace {
 
 int failures = 0;
-fs::path dir;
+std::string dir;
+std::vector<std::string> written;
 
-std::string read_all(const fs::path& p) {
+std::string filename_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+std::string read_all(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-fs::path write(const std::string& name, const std::string& bytes) {
-  fs::path p = dir / name;
+std::string write(const std::string& name, const std::string& bytes) {
+  std::string p = dir + "/" + name;
   std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  written.push_back(p);
   return p;
 }
 
@@ -44,14 +50,14 @@ std::string file_with(const std::string& header, const std::string& data = std::
   return le64(header.size()) + header + data;
 }
 
-void expect_refused(const fs::path& file, const std::string& expected) {
+void expect_refused(const std::string& file, const std::string& expected) {
   try {
-    xfer::Model::open(file.string());
-    std::printf("FAIL %s: opened, expected \"%s\"\n", file.filename().c_str(), expected.c_str());
+    xfer::Model::open(file);
+    std::printf("FAIL %s: opened, expected \"%s\"\n", filename_of(file).c_str(), expected.c_str());
     failures++;
   } catch (const xfer::Error& e) {
     std::string msg = e.what();
-    std::string want = file.filename().string() + ": " + expected;
+    std::string want = filename_of(file) + ": " + expected;
     bool ok = msg.rfind(want, 0) == 0 && msg.find('\n') == std::string::npos;
     std::printf("%s %s\n", ok ? "ok  " : "FAIL", msg.c_str());
     if (!ok) {
@@ -79,8 +85,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s MODEL.safetensors\n", argv[0]);
     return 2;
   }
-  dir = fs::temp_directory_path() / ("xfer-embed-malformed-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/xfer-embed-malformed-XXXXXX";
+  if (!::mkdtemp(pattern.data())) {
+    std::perror(pattern.c_str());
+    return 2;
+  }
+  dir = pattern;
 
   const std::pair<std::string, std::string> headers[] = {
       {"[1, 2]", "the header is not a JSON object (found an array)"},
@@ -124,16 +135,16 @@ int main(int argc, char** argv) {
                  "header length 9999999999 is past the end of the file (1234 bytes)");
   expect_refused(write("max.safetensors", le64(~0ull) + "{}"), "header length 18446744073709551615 is past the end of the file (10 bytes)");
   expect_refused(write("zero.safetensors", le64(0) + "{}"), "header length 0 is invalid");
-  fs::path huge = write("huge.safetensors", le64(100000008));
-  fs::resize_file(huge, 8 + 100000008);  // sparse: nothing this large is written
+  std::string huge = write("huge.safetensors", le64(100000008));
+  if (::truncate(huge.c_str(), 8 + 100000008) != 0) std::perror(huge.c_str());  // sparse: nothing this large is written
   expect_refused(huge, "header length 100000008 exceeds the limit of 100000000 bytes");
   expect_refused(write("latin1.safetensors", file_with("{\"\xe9\": 1}")), "the header is not valid UTF-8");
   try {  // an absent file is named by its full path
-    xfer::Model::open((dir / "absent.safetensors").string());
+    xfer::Model::open(dir + "/absent.safetensors");
     std::printf("FAIL absent.safetensors opened\n");
     failures++;
   } catch (const xfer::Error& e) {
-    bool ok = std::string(e.what()).rfind((dir / "absent.safetensors").string() + ": cannot open the file", 0) == 0;
+    bool ok = std::string(e.what()).rfind(dir + "/absent.safetensors: cannot open the file", 0) == 0;
     std::printf("%s %s\n", ok ? "ok  " : "FAIL", e.what());
     if (!ok) failures++;
   }
@@ -185,7 +196,8 @@ int main(int argc, char** argv) {
     std::printf("FAIL %s: %s\n", argv[1], e.what());
     failures++;
   }
-  fs::remove_all(dir);
+  for (const std::string& p : written) ::unlink(p.c_str());
+  ::rmdir(dir.c_str());
   std::printf("%s\n", failures ? "FAILED" : "passed");
   return failures ? 1 : 0;
 }
