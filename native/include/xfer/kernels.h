@@ -41,6 +41,14 @@ int xfer_blas_threads(void);
  * OpenBLAS is loaded (nothing is loaded by this call). */
 int xfer_blas_set_threads(int threads);
 
+/* Caps glibc's malloc arenas at `arenas` (>= 1, else XFER_ERR_BAD_SHAPE) for arenas created from now on;
+ * 1 when applied, 0 on a C library without the setting. */
+int xfer_native_heap_limit_arenas(int arenas);
+
+/* Returns free memory of glibc's malloc heaps to the system (malloc_trim(0)); 1 when some was
+ * released, 0 when none was or the C library has no such call. */
+int xfer_native_heap_trim(void);
+
 /* 1 when this build contains CUDA kernels, else 0. */
 int xfer_has_cuda_kernels(void);
 

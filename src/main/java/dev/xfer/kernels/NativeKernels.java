@@ -36,6 +36,10 @@ public final class NativeKernels {
 
   public static native int xfer_blas_set_threads(int threads);
 
+  public static native int xfer_native_heap_limit_arenas(int arenas);
+
+  public static native int xfer_native_heap_trim();
+
   public static native int xfer_has_cuda_kernels();
 
   public static native int xfer_cuda_device_count();

@@ -27,6 +27,8 @@ import org.bytedeco.pytorch.global.torch;
  *       call (hundreds per run). oneDNN serves those convolutions either way.
  *   <li><b>A GPU build falls back to the CPU</b> where the CUDA runtime it links against is missing,
  *       with one line naming the missing libraries ({@link CudaRuntime}), instead of crashing.
+ *   <li><b>glibc's malloc keeps two arenas</b> unless {@code MALLOC_ARENA_MAX} is exported ({@link
+ *       NativeHeap}): with one per thread, freed activations stayed resident and a long run grew.
  *   <li><b>The intra-op thread count is set</b> to the number of processors the JVM sees unless
  *       {@code OMP_NUM_THREADS} is exported: LibTorch 2.13's own default is one thread on some
  *       virtual machines. A command's {@code --threads} overrides it afterwards.
@@ -59,13 +61,14 @@ public final class NativeRuntime {
   }
 
   /**
-   * {@link #prepare()}, then loads LibTorch and applies xfer's process-wide settings (NNPACK off, the
-   * default thread count). Idempotent.
+   * {@link #prepare()}, then loads LibTorch and applies xfer's process-wide settings (NNPACK off, two
+   * malloc arenas, the default thread count). Idempotent.
    */
   public static synchronized void start() {
     prepare();
     if (configured) return;
     torch.globalContext().setUserEnabledNNPACK(false);
+    NativeHeap.limitArenas();
     if (System.getenv("OMP_NUM_THREADS") == null) {
       torch.set_num_threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
