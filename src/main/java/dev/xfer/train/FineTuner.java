@@ -5,6 +5,7 @@ import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.JsonReader;
 import dev.xfer.model.io.TensorData;
+import dev.xfer.util.NativeHeap;
 import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -164,6 +165,7 @@ public final class FineTuner {
       Evaluator.Result val = cached
           ? Evaluator.evaluateHead(fc("weight"), fc("bias"), validCache, options.batchSize())
           : Evaluator.evaluate(model, valid, options.batchSize(), options.amp(), parallel);
+      NativeHeap.trim(); // the epoch's freed activations leave the resident set
       EpochRecord record = new EpochRecord(phase.name(), epoch + 1, lossSum / seen, (double) correct / seen,
           val.loss(), val.accuracy(), optimizer.currentLearningRate(), seconds, seen / seconds);
       history.add(record);
