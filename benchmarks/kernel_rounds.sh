@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The issue-2 kernel comparison in rounds, for a quiet moment on a shared machine: each round runs the
+# The native kernel comparison in rounds, for a quiet moment on a shared machine: each round runs the
 # CPU head lab (pool and forward against one streaming read of the map, native/dev/head_pool_cpu.c) and
 # `xfer bench --kernels-only` (fused kernels vs the LibTorch op chains, one thread) with LibTorch's
 # default allocator and with THP_MEM_ALLOC_ENABLE=1 (as ./xfer runs it). Needs target/xfer.jar

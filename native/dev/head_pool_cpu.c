@@ -5,7 +5,7 @@
  * scalar statement of its arithmetic (as native/tests/test_head_arithmetic.c), version 1 within
  * 1e-6 relative.
  *
- *   version 1  the earlier pooling: 4 rows interleaved (one accumulator each, the loads of the four
+ *   version 1  a simpler pooling: 4 rows interleaved (one accumulator each, the loads of the four
  *              rows alternating), per-row scalar tails, means in double then rounded to float
  *   version 2  the library's xfer_head_pool_cpu (native/src/head_cpu.c): 8 rows in memory order,
  *              unrolled for odd square maps, tail column by blends

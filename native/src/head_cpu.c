@@ -75,8 +75,8 @@ __attribute__((target("avx2"), always_inline)) static inline __m256 last_column_
  * stream), one accumulator each; hadd(hadd(a0,a1), hadd(a2,a3)) then low half + high half is
  * mean_f32's lane order and leaves the eight row sums in one register; the tail elements are added
  * a column of the 8 rows at a time; the double fold, the scaling and the rounding take 4 rows per
- * instruction. The earlier loop (4 rows interleaved, per-row reductions and scalar tails) took
- * 1.45-1.75x the time of a plain streaming sum of the same bytes (C harness, this project's CPU). */
+ * instruction. A loop over 4 interleaved rows with per-row reductions and scalar tails (the lab's version 1)
+ * takes 1.45-1.75x the time of a plain streaming sum of the same bytes (C harness, 2 vCPU AMD EPYC). */
 __attribute__((target("avx2"))) static int64_t pool_rows8_avx2(const float* x, int64_t rows, int64_t len,
                                                                float* pooled) {
   const __m256d inv_len = _mm256_set1_pd(1.0 / (double)len);
