@@ -9,7 +9,7 @@ import dev.xfer.data.Sample;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.ModelLoader;
-import dev.xfer.report.Machine;
+import dev.xfer.util.Machine;
 import dev.xfer.train.FolderData;
 import dev.xfer.train.GrayImageData;
 import dev.xfer.train.TrainingData;

@@ -117,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
   /** CPU model, cores, OS, Java, LibTorch version and build, threads, device, oneDNN, native kernels. */
   static Map<String, Object> machine(int threads) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cpu", dev.xfer.report.Machine.cpuModel());
+    m.put("cpu", dev.xfer.util.Machine.cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("threads", threads);
     m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset, --threads applies

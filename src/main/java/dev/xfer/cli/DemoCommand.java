@@ -10,7 +10,7 @@ import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Numerics;
 import dev.xfer.report.ComparisonChart;
-import dev.xfer.report.Machine;
+import dev.xfer.util.Machine;
 import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.MixedPrecision;

@@ -8,7 +8,7 @@ import dev.xfer.data.LoaderConfig;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.report.DriftChart;
-import dev.xfer.report.Machine;
+import dev.xfer.util.Machine;
 import dev.xfer.transfer.DriftDetector;
 import dev.xfer.transfer.DriftExperiment;
 import dev.xfer.transfer.FolderStream;

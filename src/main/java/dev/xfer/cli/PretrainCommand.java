@@ -9,7 +9,7 @@ import dev.xfer.model.Numerics;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
-import dev.xfer.report.Machine;
+import dev.xfer.util.Machine;
 import dev.xfer.report.ModelCard;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.Evaluator;

@@ -10,7 +10,7 @@ import dev.xfer.model.ModelFile;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.XceptionConfig;
-import dev.xfer.report.Machine;
+import dev.xfer.util.Machine;
 import dev.xfer.train.FolderData;
 import dev.xfer.train.GrayImageData;
 import dev.xfer.train.TrainingData;

@@ -37,7 +37,7 @@ public final class Npy {
    * @throws WeightFileException for a malformed or unsupported file (message starts with the file name)
    */
   public static NpyArray read(Path path) throws IOException {
-    String notRegular = dev.xfer.data.RegularFiles.problem(path);
+    String notRegular = dev.xfer.util.RegularFiles.problem(path);
     if (notRegular != null) throw fail(path, notRegular + " (expected a .npy file)");
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();

@@ -1,5 +1,8 @@
-package dev.xfer.dist;
+package dev.xfer.benchmarks;
 
+import dev.xfer.dist.DataParallel;
+import dev.xfer.dist.DistributedContext;
+import dev.xfer.dist.WorkerLauncher;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
@@ -28,12 +31,12 @@ import org.bytedeco.pytorch.global.torch;
  * (less disturbed by other jobs on a shared machine than wall time), and the share of rank 0's step time spent in
  * the gradient all-reduce.
  *
- * <pre>java -cp target/xfer.jar dev.xfer.dist.DataParallelBenchmark [ranks=1,2 batch=32 steps=10 warmup=3
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.xfer.benchmarks.DataParallelBench [ranks=1,2 batch=32 steps=10 warmup=3
  *     rounds=2 width=0.25 middle=1 size=71 sync=false]</pre>
  * {@code batch} is the global batch: each of N ranks takes batch/N, so every configuration does the same arithmetic.
  */
-public final class DataParallelBenchmark {
-  private DataParallelBenchmark() {}
+public final class DataParallelBench {
+  private DataParallelBench() {}
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
@@ -57,7 +60,7 @@ public final class DataParallelBenchmark {
       for (int n : ranks) {
         if (batch % n != 0) throw new IllegalArgumentException("batch " + batch + " is not divisible by " + n + " ranks");
         new WorkerLauncher(n, WorkerLauncher.freePort(), 600_000, dir)
-            .run(DataParallelBenchmark.class.getName(), workerArgs);
+            .run(DataParallelBench.class.getName(), workerArgs);
         List<String> result = Files.readAllLines(dir.resolve("result.txt"));
         System.out.printf(Locale.ROOT, "round %d  ranks %d x batch %3d x %d threads: %s%n", round + 1, n, batch / n,
             Math.max(1, Runtime.getRuntime().availableProcessors() / n), result.get(0));

@@ -1,5 +1,12 @@
-package dev.xfer.data;
+package dev.xfer.benchmarks;
 
+import dev.xfer.data.Batch;
+import dev.xfer.data.DataReport;
+import dev.xfer.data.Epoch;
+import dev.xfer.data.ImageDecoder;
+import dev.xfer.data.Loader;
+import dev.xfer.data.LoaderConfig;
+import dev.xfer.data.Sample;
 import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.kernels.PreprocessKernel;
@@ -32,12 +39,12 @@ import org.bytedeco.pytorch.Tensor;
  * without), and two {@link Loader}s (a decoding epoch, then two cached ones). Each direct path runs
  * {@value #ROUNDS} rounds and prints the best and the median rate, since a shared machine is noisy.
  *
- * <p>{@code java -cp "target/classes:target/lib/*" dev.xfer.data.DecodeBenchmark [N=256] [S=299]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.xfer.benchmarks.DecodeBench [N=256] [S=299]}
  */
-public final class DecodeBenchmark {
+public final class DecodeBench {
   private static final int ROUNDS = 5;
 
-  private DecodeBenchmark() {}
+  private DecodeBench() {}
 
   private interface Work {
     void run(int i) throws Exception;
@@ -56,7 +63,7 @@ public final class DecodeBenchmark {
       Normalization norm = Normalization.KERAS_XCEPTION;
       System.out.printf("%d JPEGs 500x375 q90 (%.0f KB avg), output %dx%d, %d cores (%s)%n", n,
           bytes.stream().mapToLong(b -> b.length).average().orElse(0) / 1024, s, s,
-          Runtime.getRuntime().availableProcessors(), dev.xfer.report.Machine.cpuModel());
+          Runtime.getRuntime().availableProcessors(), dev.xfer.util.Machine.cpuModel());
       System.out.printf("%-52s %10s %10s%n", "path (best and median of " + ROUNDS + " rounds)", "images/s", "median");
       report("OpenCV imdecode alone, 1 thread", n, 1, i -> {
         try (BytePointer p = new BytePointer(bytes.get(i)); Mat enc = new Mat(1, bytes.get(i).length, opencv_core.CV_8UC1, p);

@@ -1,8 +1,10 @@
-package dev.xfer.train;
+package dev.xfer.benchmarks;
 
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
+import dev.xfer.train.FeatureCache;
+import dev.xfer.train.LabeledBatch;
 import dev.xfer.util.ComputeThreads;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,15 +24,15 @@ import org.bytedeco.pytorch.global.torch;
  * whole run), and prints the resident set after each build and the process's peak. Flat means the peak
  * does not grow with the number of batches. Linux only (/proc/self/status).
  *
- * <pre>java -cp target/xfer.jar dev.xfer.train.FeatureCacheMemoryBenchmark [batches=4,16,32 batch=32 size=128
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.xfer.benchmarks.FeatureCacheMemoryBench [batches=4,16,32 batch=32 size=128
  *     width=0.5 middle=4 threads=2]</pre>
  */
-public final class FeatureCacheMemoryBenchmark {
-  private FeatureCacheMemoryBenchmark() {}
+public final class FeatureCacheMemoryBench {
+  private FeatureCacheMemoryBench() {}
 
   public static void main(String[] args) throws IOException {
     dev.xfer.util.NativeRuntime.start();
-    Map<String, String> a = FeatureCacheBenchmark.parse(args);
+    Map<String, String> a = FeatureCacheBench.parse(args);
     ComputeThreads.set(Integer.parseInt(a.getOrDefault("threads", "2")));
     int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
     int size = Integer.parseInt(a.getOrDefault("size", "128"));

@@ -1,4 +1,4 @@
-package dev.xfer.train;
+package dev.xfer.benchmarks;
 
 import dev.xfer.data.DataReport;
 import dev.xfer.data.ExampleOrder;
@@ -11,6 +11,13 @@ import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
+import dev.xfer.train.EpochRecord;
+import dev.xfer.train.FineTuner;
+import dev.xfer.train.FolderData;
+import dev.xfer.train.GeneratedImages;
+import dev.xfer.train.PhaseConfig;
+import dev.xfer.train.ProgressPrinter;
+import dev.xfer.train.TrainingData;
 import dev.xfer.util.ComputeThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,12 +38,12 @@ import org.bytedeco.pytorch.global.torch;
  * image folder read through the loader as {@code xfer train} reads it (the uncached path also
  * resizes and normalises every image every epoch; decoded images stay cached in memory).
  *
- * <pre>java -cp target/xfer.jar dev.xfer.train.FeatureCacheBenchmark [train=128 valid=32 size=96
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.xfer.benchmarks.FeatureCacheBench [train=128 valid=32 size=96
  *     width=0.5 middle=4 epochs=5 batch=32 rounds=1 threads=N
  *     data=DIR]</pre>
  */
-public final class FeatureCacheBenchmark {
-  private FeatureCacheBenchmark() {}
+public final class FeatureCacheBench {
+  private FeatureCacheBench() {}
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();

@@ -1,4 +1,4 @@
-package dev.xfer.data;
+package dev.xfer.util;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
-package dev.xfer.report;
+package dev.xfer.util;
 
-import dev.xfer.util.CpuInfo;
 import java.util.Locale;
 
 /** A one-line description of the machine a number was measured on (CPU model, cores, OS, Java). */

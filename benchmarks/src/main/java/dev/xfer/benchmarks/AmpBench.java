@@ -1,8 +1,15 @@
-package dev.xfer.train;
+package dev.xfer.benchmarks;
 
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
+import dev.xfer.train.EpochRecord;
+import dev.xfer.train.FineTuner;
+import dev.xfer.train.GeneratedImages;
+import dev.xfer.train.MixedPrecision;
+import dev.xfer.train.PhaseConfig;
+import dev.xfer.train.ProgressPrinter;
+import dev.xfer.train.TrainingData;
 import dev.xfer.util.ComputeThreads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,13 +27,13 @@ import org.bytedeco.pytorch.global.torch;
  * time of the last epoch, and images per second of process CPU time over the whole run (validation
  * of 4 images included), which a machine shared with other jobs disturbs less than wall time.
  *
- * <pre>java -cp target/xfer.jar dev.xfer.train.AmpBenchmark [nets=compact,full batch=8 steps=3 epochs=1
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.xfer.benchmarks.AmpBench [nets=compact,full batch=8 steps=3 epochs=1
  *     rounds=2 threads=N format=nchw|cl]</pre>
  * compact: width 0.5, 4 middle blocks, 128 px; full: Keras' Xception, 224 px. {@code format=cl}: both
  * precisions with channels-last weights and inputs ({@link Xception#useChannelsLast()}).
  */
-public final class AmpBenchmark {
-  private AmpBenchmark() {}
+public final class AmpBench {
+  private AmpBench() {}
 
   /** One run; returns {training images/s by wall time of its last epoch, images per process CPU second of the run}. */
   private static double[] trainOnce(XceptionConfig config, PhaseConfig phase, int batch, boolean amp, boolean channelsLast,
