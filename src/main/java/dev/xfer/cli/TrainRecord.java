@@ -1,7 +1,7 @@
 package dev.xfer.cli;
 
 import dev.xfer.data.DataReport;
-import dev.xfer.dist.DataParallel;
+import dev.xfer.distributed.DataParallel;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.train.Evaluator;
 import dev.xfer.util.Json;

@@ -1,6 +1,6 @@
 package dev.xfer.train;
 
-import dev.xfer.dist.DataParallel;
+import dev.xfer.distributed.DataParallel;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.JsonReader;

@@ -1,6 +1,6 @@
 package dev.xfer.train;
 
-import dev.xfer.dist.DataParallel;
+import dev.xfer.distributed.DataParallel;
 import dev.xfer.kernels.HeadGradients;
 import dev.xfer.kernels.HeadKernel;
 import java.util.List;

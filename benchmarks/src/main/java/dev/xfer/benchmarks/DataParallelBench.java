@@ -1,8 +1,8 @@
 package dev.xfer.benchmarks;
 
-import dev.xfer.dist.DataParallel;
-import dev.xfer.dist.DistributedContext;
-import dev.xfer.dist.WorkerLauncher;
+import dev.xfer.distributed.DataParallel;
+import dev.xfer.distributed.DistributedContext;
+import dev.xfer.distributed.WorkerLauncher;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;

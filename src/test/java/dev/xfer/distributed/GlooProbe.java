@@ -1,4 +1,4 @@
-package dev.xfer.dist;
+package dev.xfer.distributed;
 
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;

@@ -1,4 +1,4 @@
-package dev.xfer.dist;
+package dev.xfer.distributed;
 
 import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;

@@ -1,4 +1,4 @@
-package dev.xfer.dist;
+package dev.xfer.distributed;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.xfer.dist;
+package dev.xfer.distributed;
 
 import dev.xfer.model.BatchNormForward;
 import dev.xfer.model.Xception;

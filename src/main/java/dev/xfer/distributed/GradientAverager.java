@@ -1,4 +1,4 @@
-package dev.xfer.dist;
+package dev.xfer.distributed;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.xfer.dist;
+package dev.xfer.distributed;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

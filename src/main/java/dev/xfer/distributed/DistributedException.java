@@ -1,4 +1,4 @@
-package dev.xfer.dist;
+package dev.xfer.distributed;
 
 /** A distributed job failed: rendezvous timed out, a peer died, or a worker exited with an error. */
 public final class DistributedException extends RuntimeException {
