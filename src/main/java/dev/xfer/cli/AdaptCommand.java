@@ -1,27 +1,27 @@
 package dev.xfer.cli;
 
 import dev.xfer.data.BadImagePolicy;
+import dev.xfer.data.ClassFolders;
 import dev.xfer.data.DataReport;
+import dev.xfer.data.Dataset;
 import dev.xfer.data.FashionMnist;
+import dev.xfer.data.FolderData;
+import dev.xfer.data.GrayImageData;
 import dev.xfer.data.GrayImages;
+import dev.xfer.data.GraySubsets;
+import dev.xfer.data.ImageShift;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
+import dev.xfer.data.TargetSplit;
+import dev.xfer.data.stream.WindowStream;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.ModelLoader;
-import dev.xfer.util.Machine;
-import dev.xfer.train.FolderData;
-import dev.xfer.train.GrayImageData;
-import dev.xfer.train.TrainingData;
-import dev.xfer.transfer.ClassFolders;
-import dev.xfer.transfer.DomainAdaptation;
-import dev.xfer.transfer.GraySubsets;
-import dev.xfer.transfer.ImageShift;
 import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.SupervisedTraining;
-import dev.xfer.transfer.TargetSplit;
-import dev.xfer.transfer.WindowStream;
+import dev.xfer.transfer.adaptation.DomainAdaptation;
 import dev.xfer.util.ComputeThreads;
+import dev.xfer.util.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,6 +33,7 @@ import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xfer adapt}: cross-domain adaptation of a trained classifier (AdaBN, then optionally a few labels). */
@@ -88,12 +89,11 @@ final class AdaptCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "MODEL", description = "Write the first seed's adapted model (after AdaBN and, with K labels, the fine-tuning) as an xfer model file. With --shift none this recalibrates a model's BatchNorm statistics on its own domain.")
   Path out;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     if (weights.classNames().isEmpty()) throw new IllegalArgumentException("--model " + model + ": expected a classifier with class names, found none");
     LongFunction<DomainAdaptation.Data> dataOf = target.startsWith("fashion-mnist:") ? fashionMnist(weights) : folder(weights);
@@ -109,8 +109,8 @@ final class AdaptCommand implements Callable<Integer> {
       try {
         r = DomainAdaptation.run(weights, data, fineTune, EVAL_BATCH);
       } finally {
-        for (TrainingData d : new TrainingData[] {data.sourceTest(), data.targetTest(), data.targetUnlabelled(), data.targetLabelled()}) {
-          WindowStream.release(d);
+        for (Dataset d : new Dataset[] {data.sourceTest(), data.targetTest(), data.targetUnlabelled(), data.targetLabelled()}) {
+          if (d != null) d.close();
         }
       }
       results.add(r);

@@ -7,16 +7,17 @@ import dev.xfer.demo.DemoSettings;
 import dev.xfer.demo.RunResult;
 import dev.xfer.demo.TransferDemo;
 import dev.xfer.model.LoadedModel;
+import dev.xfer.model.MemoryFormat;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Numerics;
 import dev.xfer.report.ComparisonChart;
-import dev.xfer.util.Machine;
 import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
+import dev.xfer.util.Machine;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,18 +86,17 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast in both arms, float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Option(names = "--last-epoch", description = "Test each arm with its last epoch's weights instead of those of its highest validation accuracy (in its last phase; the test images play no part in the choice): the from-scratch arm can end on a loss spike.")
   boolean lastEpoch;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     Path modelFile = model != null ? model : shipped(DEFAULT_MODEL, "--model");
     Path dataDir = data != null ? data : shipped(DEFAULT_DATA, "--data");
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -109,10 +109,10 @@ final class DemoCommand implements Callable<Integer> {
     LoadedModel shippedModel = ModelLoader.load(modelFile, ModelLoader.Format.AUTO, null, null);
     LoadedModel backbone = withBnMomentum(shippedModel, bnMomentum);
     int imageSize = backbone.preprocessing().imageSize();
-    NetworkLayout requested = layoutOption.resolve(false); // the demo trains on the CPU
-    FastPathGate.Choice checked = layoutOption.checkOnCpu(requested, amp, backbone.config(), imageSize, imageSize,
+    MemoryFormat requested = memoryFormatOption.resolve(false); // the demo trains on the CPU
+    FastPathGate.Choice checked = memoryFormatOption.checkOnCpu(requested, amp, backbone.config(), imageSize, imageSize,
         System.out);
-    NetworkLayout layout = requested.afterCheck(checked.channelsLast());
+    MemoryFormat layout = requested.afterCheck(checked.channelsLast());
     DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach,
         checked.bf16(), layout.channelsLast(), !lastEpoch);
     LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed)

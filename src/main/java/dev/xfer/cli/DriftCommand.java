@@ -4,21 +4,21 @@ import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.FashionMnist;
 import dev.xfer.data.GrayImages;
+import dev.xfer.data.GraySubsets;
+import dev.xfer.data.ImageShift;
 import dev.xfer.data.LoaderConfig;
+import dev.xfer.data.stream.FolderStream;
+import dev.xfer.data.stream.ShiftedStream;
+import dev.xfer.data.stream.WindowStream;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.report.DriftChart;
-import dev.xfer.util.Machine;
-import dev.xfer.transfer.DriftDetector;
-import dev.xfer.transfer.DriftExperiment;
-import dev.xfer.transfer.FolderStream;
-import dev.xfer.transfer.GraySubsets;
-import dev.xfer.transfer.ImageShift;
 import dev.xfer.transfer.SeedSummary;
-import dev.xfer.transfer.ShiftedStream;
 import dev.xfer.transfer.SupervisedTraining;
-import dev.xfer.transfer.WindowStream;
+import dev.xfer.transfer.drift.DriftDetector;
+import dev.xfer.transfer.drift.DriftExperiment;
 import dev.xfer.util.ComputeThreads;
+import dev.xfer.util.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xfer drift}: a model over a stream of windows, drift detection and BN adaptation. */
@@ -89,12 +90,11 @@ final class DriftCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
   Path out;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     if (referenceWindows < 1) throw new IllegalArgumentException("--reference-windows: expected >= 1, found " + referenceWindows);
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     if (weights.classNames().isEmpty()) throw new IllegalArgumentException("--model " + model + ": expected a classifier with class names, found none");

@@ -19,8 +19,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +56,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Override
   public Integer call() throws Exception {
@@ -74,7 +74,7 @@ final class EmbedCommand implements Callable<Integer> {
       }
       Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
       Source source = inputs.npy != null ? fromNpy(inputs.npy, pre, weights.allowNonFinite) : fromImages(inputs.images, pre);
-      layoutOption.applyOnCpu(model, source.height(), source.width());
+      memoryFormatOption.applyOnCpu(model, source.height(), source.width());
       long count = source.count();
       if (count == 0) throw new IllegalArgumentException("--input: " + inputs.npy + " holds no images (N = 0)");
       float[] result = null;

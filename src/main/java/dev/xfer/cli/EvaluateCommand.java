@@ -3,6 +3,7 @@ package dev.xfer.cli;
 import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.FolderData;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
@@ -11,7 +12,6 @@ import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Xception;
 import dev.xfer.train.ClassificationMetrics;
 import dev.xfer.train.Evaluator;
-import dev.xfer.train.FolderData;
 import dev.xfer.util.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--allow-nonfinite", description = "Load a model holding NaN or infinite values (or a negative BatchNorm variance) with a warning instead of refusing it.")
   boolean allowNonFinite;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Override
   public Integer call() throws Exception {
@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
       int size = loaded.preprocessing().imageSize();
-      layoutOption.applyOnCpu(net, size, size);
+      memoryFormatOption.applyOnCpu(net, size, size);
       DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
       ImageFolder folder = ImageFolder.scan(data, report);
       List<String> classes = folder.classes();

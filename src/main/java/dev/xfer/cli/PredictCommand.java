@@ -52,7 +52,7 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--allow-nonfinite", description = "Load a model holding NaN or infinite values (or a negative BatchNorm variance) with a warning instead of refusing it.")
   boolean allowNonFinite;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Override
   public Integer call() throws Exception {
@@ -65,7 +65,7 @@ final class PredictCommand implements Callable<Integer> {
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
       int size = loaded.preprocessing().imageSize();
-      layoutOption.applyOnCpu(net, size, size);
+      memoryFormatOption.applyOnCpu(net, size, size);
       List<String> names = loaded.classNames();
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -86,8 +87,7 @@ public final class PreprocessCommand implements Callable<Integer> {
           + " (PIL, OpenCV). Default: fast with keras-xception normalisation, accurate with imagenet.")
   String jpegIdct;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: min(4, cores)).")
-  Integer threads;
+  @Mixin DecodeThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
@@ -136,7 +136,7 @@ public final class PreprocessCommand implements Callable<Integer> {
     if (imageSize < 1 || imageSize > ImageSizes.MAX) {
       throw usage("--image-size: expected 1 to " + ImageSizes.MAX + ", found " + imageSize);
     }
-    if (threads != null && threads < 1) throw usage("--threads: expected at least 1, found " + threads);
+    if (threads.count != null && threads.count < 1) throw usage("--threads: expected at least 1, found " + threads.count);
     if (inputs.data == null && (split != null || stratified || orderSeed != null || classes != null)) {
       throw usage("--split, --stratified, --order-seed and --classes apply to --data only");
     }
@@ -159,7 +159,7 @@ public final class PreprocessCommand implements Callable<Integer> {
     }
     LoaderConfig c = LoaderConfig.defaults(imageSize).withShuffleBuffer(0).withCacheBudgetBytes(0)
         .withNormalization(norm).withJpegIdct(idct).withOnBadImage(policy).withExifOrientation(exif);
-    return threads == null ? c : c.withDecodeThreads(threads);
+    return threads.count == null ? c : c.withDecodeThreads(threads.count);
   }
 
   private List<Sample> folderSamples(DataReport report) throws Exception {

@@ -1,6 +1,7 @@
 package dev.xfer.cli;
 
 import dev.xfer.data.FashionMnist;
+import dev.xfer.data.GrayImageData;
 import dev.xfer.data.GrayImages;
 import dev.xfer.data.TargetSetWriter;
 import dev.xfer.kernels.Normalization;
@@ -9,16 +10,15 @@ import dev.xfer.model.Numerics;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
-import dev.xfer.util.Machine;
 import dev.xfer.report.ModelCard;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
-import dev.xfer.train.GrayImageData;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
+import dev.xfer.util.Machine;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -94,13 +95,12 @@ final class PretrainCommand implements Callable<Integer> {
       description = "Target images per class: train and valid from the training file, test from the test file (default: ${DEFAULT-VALUE}).")
   String targetCounts;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
     ImageSizes.check(imageSize);
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     // The training engine holds parameter tensors that live inside dictionaries LibTorch returns;
     // this scope keeps those alive for the whole run (the garbage collector would free them).
     try (PointerScope scope = new PointerScope()) {

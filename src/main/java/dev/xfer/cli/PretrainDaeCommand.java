@@ -1,8 +1,12 @@
 package dev.xfer.cli;
 
 import dev.xfer.data.DataReport;
+import dev.xfer.data.Dataset;
 import dev.xfer.data.FashionMnist;
+import dev.xfer.data.FolderData;
+import dev.xfer.data.GrayImageData;
 import dev.xfer.data.GrayImages;
+import dev.xfer.data.GraySubsets;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.kernels.Normalization;
@@ -10,18 +14,14 @@ import dev.xfer.model.ModelFile;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.XceptionConfig;
-import dev.xfer.util.Machine;
-import dev.xfer.train.FolderData;
-import dev.xfer.train.GrayImageData;
-import dev.xfer.train.TrainingData;
-import dev.xfer.transfer.Corruption;
-import dev.xfer.transfer.DaePretraining;
-import dev.xfer.transfer.DenoisingAutoencoder;
-import dev.xfer.transfer.FewLabelComparison;
-import dev.xfer.transfer.GraySubsets;
 import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.SupervisedTraining;
+import dev.xfer.transfer.dae.Corruption;
+import dev.xfer.transfer.dae.DaePretraining;
+import dev.xfer.transfer.dae.DenoisingAutoencoder;
+import dev.xfer.transfer.dae.FewLabelComparison;
 import dev.xfer.util.ComputeThreads;
+import dev.xfer.util.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xfer pretrain-dae}: unsupervised pretraining of an Xception-family encoder as a denoising autoencoder. */
@@ -100,13 +101,12 @@ final class PretrainDaeCommand implements Callable<Integer> {
   @Option(names = "--compare-batch-size", defaultValue = "10", description = "Batch size of both arms (default: ${DEFAULT-VALUE}).")
   int compareBatchSize;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
     ImageSizes.check(imageSize);
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     boolean fashion = data.startsWith(FashionMnist.SCHEME);
     if (compareLabels > 0 && !fashion) throw new IllegalArgumentException("--compare-labels: needs --data fashion-mnist:DIR");
     Normalization norm = Normalization.KERAS_XCEPTION;
@@ -123,7 +123,7 @@ final class PretrainDaeCommand implements Callable<Integer> {
     List<Double> pretrained = new ArrayList<>();
     for (long seed : seeds) {
       long start = System.nanoTime();
-      TrainingData images = fashion ? fashionImages(trainFile, norm, seed) : folderImages(norm, seed);
+      Dataset images = fashion ? fashionImages(trainFile, norm, seed) : folderImages(norm, seed);
       System.out.printf(Locale.ROOT, "seed %d: DAE on %d images (labels ignored), Xception width %s, %d middle blocks, %d px; "
           + "mask %s (grid %d), noise %s%n", seed, images.size(), width, middleBlocks, imageSize, mask, maskGrid, noise);
       torch.manual_seed(seed);
@@ -147,7 +147,7 @@ final class PretrainDaeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainingData fashionImages(GrayImages trainFile, Normalization norm, long seed) {
+  private Dataset fashionImages(GrayImages trainFile, Normalization norm, long seed) {
     int[] labels = classes == null ? java.util.stream.IntStream.range(0, FashionMnist.CLASSES.size()).toArray()
         : FashionMnist.labelsOf(classes);
     List<String> names = Arrays.stream(labels).mapToObj(FashionMnist.CLASSES::get).toList();
@@ -155,7 +155,7 @@ final class PretrainDaeCommand implements Callable<Integer> {
     return new GrayImageData(names, picked, imageSize, norm, seed);
   }
 
-  private TrainingData folderImages(Normalization norm, long seed) throws java.io.IOException {
+  private Dataset folderImages(Normalization norm, long seed) throws java.io.IOException {
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(Path.of(data), report);
     LoaderConfig lc = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed).withNormalization(norm)

@@ -4,6 +4,7 @@ import dev.xfer.data.Augmentation;
 import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.FolderData;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
@@ -11,15 +12,15 @@ import dev.xfer.distributed.DataParallel;
 import dev.xfer.distributed.DistributedContext;
 import dev.xfer.distributed.WorkerLauncher;
 import dev.xfer.model.LoadedModel;
+import dev.xfer.model.MemoryFormat;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.Xception;
-import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.report.Charts;
+import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.train.EarlyStopping;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
-import dev.xfer.train.FolderData;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
@@ -155,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast with float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto", description = "Where to train: cpu, cuda, or auto (cuda when LibTorch has it, else cpu) (default: ${DEFAULT-VALUE}).")
   String device;
@@ -163,8 +164,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--on-bad-image", defaultValue = "skip", paramLabel = "skip|fail", description = "Unreadable images: skip (reported, counted) or fail (default: ${DEFAULT-VALUE}).")
   String onBadImage;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
@@ -176,10 +176,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("distributed training runs on CPU with Gloo in this build (--device cpu);"
           + " NCCL needs the -gpu presets, see docs/distributed.md");
     }
-    if (threads == null) { // share the cores among the ranks on this machine, as torchrun's OMP_NUM_THREADS does
+    if (threads.count == null) { // share the cores among the ranks on this machine, as torchrun's OMP_NUM_THREADS does
       String local = System.getenv("LOCAL_WORLD_SIZE");
       int perMachine = local == null ? 1 : Math.max(1, Integer.parseInt(local.trim()));
-      threads = Math.max(1, Runtime.getRuntime().availableProcessors() / perMachine);
+      threads.count = Math.max(1, Runtime.getRuntime().availableProcessors() / perMachine);
     }
     System.out.printf("rank %d of %d: joining %s:%d%s%n", role.rank(), role.worldSize(), role.masterAddr(),
         role.masterPort(), distributed.syncBatchNorm ? " (synchronised BatchNorm)" : "");
@@ -210,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Integer train(DataParallel parallel) throws Exception {
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     String resolvedDevice = Devices.resolve(device);
     System.out.println("device: " + resolvedDevice + "; bf16 on this CPU: "
         + (MixedPrecision.cpuSupportsBf16() ? "supported" : "not supported") + (amp ? " (--amp on)" : ""));
@@ -250,9 +250,9 @@ final class TrainCommand implements Callable<Integer> {
       torch.globalContext().setBenchmarkCuDNN(true); // fixed input shapes: let cuDNN pick the fastest kernels
       model.to(new org.bytedeco.pytorch.Device("cuda"), false);
     }
-    NetworkLayout layout = layoutOption.resolve(cuda);
+    MemoryFormat layout = memoryFormatOption.resolve(cuda);
     if (!cuda) { // a fast path runs only after it matched NCHW float32 on this host; the run records what it used
-      FastPathGate.Choice checked = layoutOption.checkOnCpu(layout, amp, model.config(), size, size, System.out);
+      FastPathGate.Choice checked = memoryFormatOption.checkOnCpu(layout, amp, model.config(), size, size, System.out);
       layout = layout.afterCheck(checked.channelsLast());
       amp = checked.bf16();
     }

@@ -3,6 +3,7 @@ package dev.xfer.cli;
 import dev.xfer.data.DataReport;
 import dev.xfer.distributed.DataParallel;
 import dev.xfer.model.LoadedModel;
+import dev.xfer.model.MemoryFormat;
 import dev.xfer.train.Evaluator;
 import dev.xfer.util.Json;
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class TrainRecord {
 
   /** The run's settings as config.json holds them. */
   static Map<String, Object> config(TrainCommand t, LoadedModel loaded, List<String> classes, int size,
-      DataParallel parallel, NetworkLayout layout) {
+      DataParallel parallel, MemoryFormat layout) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("data", t.data.toString());
     c.put("weights", t.weights.weights.toString());

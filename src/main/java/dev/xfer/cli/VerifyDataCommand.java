@@ -1,13 +1,13 @@
 package dev.xfer.cli;
 
-import dev.xfer.util.Json;
 import dev.xfer.data.BadImageException;
 import dev.xfer.data.DataReport;
-import dev.xfer.data.ImageDecoder;
 import dev.xfer.data.ImageDecoder.ImageInfo;
+import dev.xfer.data.ImageDecoder;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.InvalidDataFolderException;
 import dev.xfer.data.Sample;
+import dev.xfer.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,8 +44,7 @@ public final class VerifyDataCommand implements Callable<Integer> {
   @Option(names = "--classes", split = ",", paramLabel = "NAME", description = "Explicit class order (default: sorted folder names).")
   List<String> classes;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: min(4, cores)).")
-  Integer threads;
+  @Mixin DecodeThreadsOption threads;
 
   @Option(names = "--exif", description = "Apply EXIF orientation when decoding (default: ignored, as tfds and Keras do).")
   boolean exif;
@@ -56,7 +56,7 @@ public final class VerifyDataCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int n = threads == null ? Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())) : threads;
+    int n = threads.count == null ? Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())) : threads.count;
     if (n < 1) throw new ParameterException(spec.commandLine(), "--threads: expected at least 1, found " + n);
     DataReport report = new DataReport();
     ImageFolder folder;

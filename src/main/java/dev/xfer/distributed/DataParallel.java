@@ -65,12 +65,12 @@ public final class DataParallel {
   }
 
   /** This rank's training examples of an epoch (the order trimmed to a multiple of the world size, then dealt). */
-  public long[] trainingShard(long[] epochOrder) {
+  public int[] trainingShard(int[] epochOrder) {
     return distributed() ? ShardedOrder.shard(epochOrder, rank(), worldSize()) : epochOrder;
   }
 
   /** This rank's share of an evaluation: all shards together cover every example once. */
-  public long[] evaluationShard(long[] order) {
+  public int[] evaluationShard(int[] order) {
     return distributed() ? ShardedOrder.cover(order, rank(), worldSize()) : order;
   }
 

@@ -23,27 +23,15 @@ public final class ShardedOrder {
     return out;
   }
 
-  /** {@link #shard(int[], int, int)} for an order of example indices as the training data gives it. */
-  public static long[] shard(long[] epochOrder, int rank, int worldSize) {
-    if (worldSize < 1 || rank < 0 || rank >= worldSize) {
-      throw new IllegalArgumentException("rank " + rank + " is not within world size " + worldSize);
-    }
-    long[] out = new long[epochOrder.length / worldSize];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = epochOrder[i * worldSize + rank];
-    }
-    return out;
-  }
-
   /**
    * Every {@code worldSize}-th example from {@code rank}, without trimming: the shards together cover the order
    * exactly once (evaluation, where every example must count once).
    */
-  public static long[] cover(long[] order, int rank, int worldSize) {
+  public static int[] cover(int[] order, int rank, int worldSize) {
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
       throw new IllegalArgumentException("rank " + rank + " is not within world size " + worldSize);
     }
-    long[] out = new long[(order.length - rank + worldSize - 1) / worldSize];
+    int[] out = new int[(order.length - rank + worldSize - 1) / worldSize];
     for (int i = 0; i < out.length; i++) {
       out[i] = order[i * worldSize + rank];
     }

@@ -1,12 +1,14 @@
 package dev.xfer.train;
 
+import dev.xfer.data.Dataset;
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.distributed.DataParallel;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.JsonReader;
 import dev.xfer.model.io.TensorData;
-import dev.xfer.util.NativeHeap;
 import dev.xfer.util.Json;
+import dev.xfer.util.NativeHeap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,12 +81,12 @@ public final class FineTuner {
   }
 
   /** Runs (or, with a checkpoint in the run directory, continues) every phase; returns the history. */
-  public List<EpochRecord> run(TrainingData train, TrainingData valid) throws IOException {
+  public List<EpochRecord> run(Dataset train, Dataset valid) throws IOException {
     Checkpoint resume = options.runDir() == null ? null : Checkpoint.read(options.runDir());
     if (resume != null) {
       StateDict.load(model, resume.model(), Checkpoint.FILE_NAME);
       history.addAll(resume.historyJson().isEmpty() ? readHistory() : parseHistory(resume.historyJson()));
-      options.progress().phaseStart(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done%s",
+      options.progress().note(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done%s",
           resume.phaseIndex() + 1, resume.epochsDone(), resume.stopping().stopped() ? " (stopped early)" : ""));
     }
     options.parallel().configure(model);
@@ -110,8 +112,8 @@ public final class FineTuner {
     return List.copyOf(history);
   }
 
-  private void runPhase(int phaseIndex, PhaseConfig phase, int firstEpoch, int epochOffset, TrainingData train,
-      TrainingData valid, Checkpoint resume, InterruptGuard guard) throws IOException {
+  private void runPhase(int phaseIndex, PhaseConfig phase, int firstEpoch, int epochOffset, Dataset train,
+      Dataset valid, Checkpoint resume, InterruptGuard guard) throws IOException {
     Freezer freezer = new Freezer(model, Freezer.stagesBefore(model, phase.firstTrainableStage()));
     Map<String, Tensor> trainable = new LinkedHashMap<>();
     StateDict.tensorsOf(model).forEach((n, t) -> { if (t.requires_grad()) trainable.put(n, t); });
@@ -139,7 +141,7 @@ public final class FineTuner {
     for (int epoch = firstEpoch; epoch < phase.epochs(); epoch++) {
       options.progress().epochStart(phase.name(), epoch + 1, phase.epochs());
       long start = System.nanoTime();
-      long[] order = parallel.trainingShard(train.order(epochOffset + epoch));
+      int[] order = parallel.trainingShard(train.order(epochOffset + epoch));
       Iterable<LabeledBatch> batches = cached ? trainCache.batches(order, options.batchSize())
           : parallel.distributed() ? train.epochBatches(epochOffset + epoch, order, options.batchSize())
           : train.epochBatches(epochOffset + epoch, options.batchSize());
@@ -176,14 +178,14 @@ public final class FineTuner {
         stopState = stopping.observe(stopState, epoch + 1, val.loss(), val.accuracy());
         if (stopping.restoreBest() && EarlyStopping.improvedAt(stopState, epoch + 1)) best = StateDict.export(model);
         if (stopState.stopped()) {
-          options.progress().phaseStart(String.format(Locale.ROOT,
+          options.progress().note(String.format(Locale.ROOT,
               "early stopping: %s has not improved for %d epoch(s); best epoch %d (%s %.4f)", stopping.monitor().key(),
               stopState.epochsWithoutImprovement(), stopState.bestEpoch(), stopping.monitor().key(),
               stopping.monitor().value(stopState.best())));
         }
         if ((stopState.stopped() || lastEpoch) && stopping.restoreBest() && stopState.bestEpoch() != epoch + 1 && !best.isEmpty()) {
           StateDict.load(model, best, "best epoch");
-          options.progress().phaseStart(String.format(Locale.ROOT, "restored the weights of %s epoch %d (%s %.4f)",
+          options.progress().note(String.format(Locale.ROOT, "restored the weights of %s epoch %d (%s %.4f)",
               phase.name(), stopState.bestEpoch(), stopping.monitor().key(), stopping.monitor().value(stopState.best())));
         }
       }
@@ -209,7 +211,7 @@ public final class FineTuner {
         phase.name(), counts[0], counts[1], model.config().numerics().bnMomentum(), phase.describeOptimizer(),
         cached ? "; feature cache on (backbone runs once per image)" : "", options.amp() ? "; bf16 autocast" : ""));
     if (phase.headOnly() && options.featureCache() && !cached) {
-      options.progress().phaseStart("note: feature cache off for this phase: augmentation changes every image each epoch,"
+      options.progress().note("note: feature cache off for this phase: augmentation changes every image each epoch,"
           + " so the frozen backbone runs every step");
     }
   }

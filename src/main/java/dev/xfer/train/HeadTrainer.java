@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.distributed.DataParallel;
 import dev.xfer.kernels.HeadGradients;
 import dev.xfer.kernels.HeadKernel;

@@ -28,7 +28,13 @@ public final class ProgressPrinter {
     return new ProgressPrinter(new PrintStream(java.io.OutputStream.nullOutputStream()), false);
   }
 
+  /** The line that opens a phase (what trains, how). */
   public void phaseStart(String text) {
+    out.println(text);
+  }
+
+  /** A line between epochs that is not a phase start: a resume, an early stop, restored weights, a note. */
+  public void note(String text) {
     out.println(text);
   }
 

@@ -1,5 +1,6 @@
 package dev.xfer.distributed;
 
+import dev.xfer.data.GeneratedImages;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
@@ -7,7 +8,6 @@ import dev.xfer.model.XceptionConfig;
 import dev.xfer.model.io.TensorData;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.FineTuner;
-import dev.xfer.train.GeneratedImages;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
 import java.io.DataInputStream;
@@ -18,8 +18,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Test worker: the recipe's two phases through {@link FineTuner} on a compact Xception (width 1/8, one middle

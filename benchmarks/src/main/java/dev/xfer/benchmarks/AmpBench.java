@@ -1,15 +1,15 @@
 package dev.xfer.benchmarks;
 
+import dev.xfer.data.Dataset;
+import dev.xfer.data.GeneratedImages;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.FineTuner;
-import dev.xfer.train.GeneratedImages;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
-import dev.xfer.train.TrainingData;
 import dev.xfer.util.ComputeThreads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ public final class AmpBench {
 
   /** One run; returns {training images/s by wall time of its last epoch, images per process CPU second of the run}. */
   private static double[] trainOnce(XceptionConfig config, PhaseConfig phase, int batch, boolean amp, boolean channelsLast,
-      TrainingData train, TrainingData valid) throws java.io.IOException {
+      Dataset train, Dataset valid) throws java.io.IOException {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try (PointerScope scope = new PointerScope()) {
@@ -73,8 +73,8 @@ public final class AmpBench {
       XceptionConfig config = net.equals("full") ? XceptionConfig.full(4, Numerics.KERAS)
           : new XceptionConfig(0.5, 4, 4, Numerics.KERAS);
       int size = net.equals("full") ? 224 : 128;
-      TrainingData train = new GeneratedImages(batch * steps, size, 4, 1);
-      TrainingData valid = new GeneratedImages(4, size, 4, 2);
+      Dataset train = new GeneratedImages(batch * steps, size, 4, 1);
+      Dataset valid = new GeneratedImages(4, size, 4, 2);
       PhaseConfig phase = new PhaseConfig("finetune", epochs, 0.01, 0.001, 0.9, false, "stem");
       double[] wall = new double[2];
       double[] cpu = new double[2];

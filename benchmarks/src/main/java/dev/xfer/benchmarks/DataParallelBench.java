@@ -1,5 +1,7 @@
 package dev.xfer.benchmarks;
 
+import dev.xfer.data.GeneratedImages;
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.distributed.DataParallel;
 import dev.xfer.distributed.DistributedContext;
 import dev.xfer.distributed.WorkerLauncher;
@@ -7,9 +9,7 @@ import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
-import dev.xfer.train.GeneratedImages;
 import dev.xfer.train.KerasSgd;
-import dev.xfer.train.LabeledBatch;
 import dev.xfer.train.Losses;
 import dev.xfer.util.ComputeThreads;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ public final class DataParallelBench {
       StateDict.tensorsOf(model).forEach((name, t) -> { if (t.requires_grad()) params.add(t); });
       KerasSgd sgd = new KerasSgd(params, 0.9, false, step -> 0.001);
       GeneratedImages data = new GeneratedImages(batch * world * 4, size, 4, 5);
-      long[] order = parallel.trainingShard(data.order(0));
+      int[] order = parallel.trainingShard(data.order(0));
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       double commSeconds = 0;
@@ -101,7 +101,7 @@ public final class DataParallelBench {
           cpuStart = os.getProcessCpuTime();
           commSeconds = 0;
         }
-        long[] idx = new long[batch];
+        int[] idx = new int[batch];
         for (int i = 0; i < batch; i++) idx[i] = order[(step * batch + i) % order.length];
         try (PointerScope scope = new PointerScope()) {
           LabeledBatch b = data.batch(idx);

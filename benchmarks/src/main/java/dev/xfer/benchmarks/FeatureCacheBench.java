@@ -1,7 +1,10 @@
 package dev.xfer.benchmarks;
 
 import dev.xfer.data.DataReport;
+import dev.xfer.data.Dataset;
 import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.FolderData;
+import dev.xfer.data.GeneratedImages;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
@@ -13,11 +16,8 @@ import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.FineTuner;
-import dev.xfer.train.FolderData;
-import dev.xfer.train.GeneratedImages;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
-import dev.xfer.train.TrainingData;
 import dev.xfer.util.ComputeThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,8 +58,8 @@ public final class FeatureCacheBench {
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "1"));
     if (a.containsKey("threads")) ComputeThreads.set(Integer.parseInt(a.get("threads")));
     List<AutoCloseable> open = new ArrayList<>();
-    TrainingData train;
-    TrainingData valid;
+    Dataset train;
+    Dataset valid;
     String source;
     int classes;
     if (a.containsKey("data")) {

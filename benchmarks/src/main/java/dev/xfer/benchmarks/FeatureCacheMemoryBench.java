@@ -1,10 +1,10 @@
 package dev.xfer.benchmarks;
 
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
 import dev.xfer.train.FeatureCache;
-import dev.xfer.train.LabeledBatch;
 import dev.xfer.util.ComputeThreads;
 import java.io.IOException;
 import java.nio.file.Files;
