@@ -13,21 +13,16 @@ import dev.xfer.data.stream.WindowStream;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.report.DriftChart;
-import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.SupervisedTraining;
 import dev.xfer.transfer.drift.DriftDetector;
 import dev.xfer.transfer.drift.DriftExperiment;
-import dev.xfer.util.ComputeThreads;
-import dev.xfer.util.Machine;
+import dev.xfer.transfer.drift.DriftReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -126,38 +121,8 @@ final class DriftCommand implements Callable<Integer> {
         model.getFileName(), stream, model, weights.classNames(), description, adaptWindows,
         fineTune == null ? "" : String.format(Locale.ROOT, ", then fine-tuning on their %d newest labelled images (%d epochs, Adam lr %s)",
             finetuneLabels, finetuneEpochs, finetuneLr)));
-    List<Double> frozenLast = new ArrayList<>();
-    List<Double> adaptedLast = new ArrayList<>();
-    List<String> detections = new ArrayList<>();
-    for (long seed : seeds) {
-      WindowStream s = streamOf.apply(seed);
-      DriftExperiment.Result r = DriftExperiment.run(weights, s, settings, seed);
-      md.append(String.format(Locale.ROOT, "%n## seed %d (threshold %.5f)%n%n| window | strength | MMD² | drift | frozen acc | adapted acc | frozen conf | adapted conf |%n|---|---|---|---|---|---|---|---|%n",
-          seed, r.threshold()));
-      for (DriftExperiment.Window w : r.windows()) {
-        String row = String.format(Locale.ROOT, "| %s | %s | %.5f | %s | %s | %s%s | %.3f | %.3f |%n", w.name(), figure(w.strength(), "%.2f"),
-            w.statistic(), w.driftDeclared() ? "yes" : "", figure(w.frozenAccuracy(), "%.4f"), figure(w.adaptedAccuracy(), "%.4f"),
-            w.adapted() ? "" : " (= frozen)", w.frozenConfidence(), w.adaptedConfidence());
-        md.append(row);
-        System.out.printf("seed %d %s", seed, row);
-      }
-      frozenLast.add(r.lastAccuracy(last, false));
-      adaptedLast.add(r.lastAccuracy(last, true));
-      detections.add(r.firedAt() < 0 ? "never"
-          : folders ? r.windows().get(r.firedAt()).name() + " (stream window " + r.firedAt() + ")"
-          : r.firedAt() + " (" + (r.firedAt() - shiftStart) + " after the shift starts)");
-      if (seed == seeds.get(0)) {
-        DriftChart.write(r, folders ? -1 : shiftStart, "xfer drift: " + stream + ", seed " + seed, out.resolve("drift.png"));
-      }
-    }
-    String frozen = frozenLast.stream().anyMatch(v -> v.isNaN()) ? "- (unlabelled)" : SeedSummary.of(frozenLast).toString();
-    String adapted = adaptedLast.stream().anyMatch(v -> v.isNaN()) ? "- (unlabelled)" : SeedSummary.of(adaptedLast).toString();
-    md.append(String.format(Locale.ROOT, "%n## summary%n%n| seeds | drift declared at window | frozen acc, last %d windows | adapted acc, last %d windows |%n|---|---|---|---|%n| %s | %s | %s | %s |%n",
-        last, last, seeds, String.join("; ", detections), frozen, adapted));
-    md.append(String.format(Locale.ROOT, "%nMachine: %s, LibTorch %d threads; %s.%n", Machine.describe(), torch.get_num_threads(), Instant.now()));
-    Files.writeString(out.resolve("windows.md"), md.toString());
-    System.out.printf(Locale.ROOT, "drift declared at: %s%nlast %d windows: frozen %s, adapted %s (mean ± sd over seeds %s)%nwrote %s and %s%n",
-        detections, last, frozen, adapted, seeds, out.resolve("windows.md"), out.resolve("drift.png"));
+    DriftReport.run(weights, streamOf, settings, seeds, last, folders ? null : shiftStart, md, out,
+        (r, seed, png) -> DriftChart.write(r, folders ? -1 : shiftStart, "xfer drift: " + stream + ", seed " + seed, png));
     return 0;
   }
 
@@ -181,9 +146,5 @@ final class DriftCommand implements Callable<Integer> {
       return new ShiftedStream(GraySubsets.range(order, 0, windows * windowSize), GraySubsets.range(order, windows * windowSize, needed),
           shift, ramp, weights.classNames(), weights.preprocessing().imageSize(), weights.preprocessing().normalization(), seed);
     };
-  }
-
-  private static String figure(double v, String format) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
   }
 }

@@ -3,7 +3,9 @@ package dev.xfer.cli;
 import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.FolderCheck;
 import dev.xfer.data.FolderData;
+import dev.xfer.data.FolderSplits;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
@@ -68,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--data: " + data + " has classes " + classes + ", the model was trained on "
             + loaded.classNames());
       }
-      List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
+      List<Sample> ordered = FolderCheck.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
           policy == BadImagePolicy.FAIL);
       LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(0)
           .withNormalization(loaded.preprocessing().normalization()).withJpegIdct(loaded.preprocessing().jpegIdct())

@@ -18,7 +18,16 @@ public final class DomainAdaptation {
    * The data of one run: test sets of both domains (source: null when not available), unlabelled
    * target images, labelled target images (or null).
    */
-  public record Data(Dataset sourceTest, Dataset targetTest, Dataset targetUnlabelled, Dataset targetLabelled) {}
+  public record Data(Dataset sourceTest, Dataset targetTest, Dataset targetUnlabelled, Dataset targetLabelled)
+      implements AutoCloseable {
+    /** Closes every dataset there is. */
+    @Override
+    public void close() {
+      for (Dataset d : new Dataset[] {sourceTest, targetTest, targetUnlabelled, targetLabelled}) {
+        if (d != null) d.close();
+      }
+    }
+  }
 
   /**
    * Accuracies ({@code fineTuned} is NaN without labelled target images, the source figures NaN without

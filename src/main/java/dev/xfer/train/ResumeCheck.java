@@ -1,4 +1,4 @@
-package dev.xfer.cli;
+package dev.xfer.train;
 
 import dev.xfer.data.Sample;
 import dev.xfer.model.io.JsonReader;
@@ -22,11 +22,11 @@ import java.util.Objects;
  * With {@code --resume-with-changes} the learning rates and epoch counts may change; the changes are
  * recorded in the new config.json under {@code resume_changes}.
  */
-final class ResumeCheck {
+public final class ResumeCheck {
   /** A recorded setting: the option that sets it, where config.json keeps it, and whether --resume-with-changes may change it. */
-  record Setting(String option, String key, boolean changeable) {}
+  public record Setting(String option, String key, boolean changeable) {}
 
-  static final List<Setting> SETTINGS = List.of(
+  public static final List<Setting> SETTINGS = List.of(
       new Setting("--data (its classes)", "classes", false),
       new Setting("--data (its image files)", "data_fingerprint", false),
       new Setting("--numerics", "numerics", false),
@@ -64,7 +64,7 @@ final class ResumeCheck {
    *
    * @throws IllegalArgumentException naming every setting that differs (and is not allowed to)
    */
-  static Map<String, Object> compare(Path runDir, Map<String, Object> now, boolean withChanges) throws IOException {
+  public static Map<String, Object> compare(Path runDir, Map<String, Object> now, boolean withChanges) throws IOException {
     Path file = runDir.resolve("config.json");
     if (!Files.isRegularFile(file)) return now; // a run from before config.json recorded settings
     Map<?, ?> recorded = (Map<?, ?>) JsonReader.parse(Files.readString(file));
@@ -99,7 +99,7 @@ final class ResumeCheck {
   }
 
   /** A run continues only with the world size it started with: the epoch shards and the batches depend on it. */
-  static void requireSameWorldSize(Path runDir, int worldSize) throws IOException {
+  public static void requireSameWorldSize(Path runDir, int worldSize) throws IOException {
     Path config = runDir.resolve("config.json");
     if (!Files.isRegularFile(config)) return;
     Object recorded = ((Map<?, ?>) JsonReader.parse(Files.readString(config))).get("world_size");
@@ -114,7 +114,7 @@ final class ResumeCheck {
    * A fingerprint of the data: SHA-256 over the class names and every image's key and size. Another folder,
    * an added, removed, renamed or resized file changes it.
    */
-  static String fingerprint(List<String> classes, List<Sample> samples) throws IOException {
+  public static String fingerprint(List<String> classes, List<Sample> samples) throws IOException {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
