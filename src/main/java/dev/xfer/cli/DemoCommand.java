@@ -3,33 +3,24 @@ package dev.xfer.cli;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.demo.ComparisonTable;
 import dev.xfer.demo.DemoData;
+import dev.xfer.demo.DemoReport;
 import dev.xfer.demo.DemoSettings;
 import dev.xfer.demo.RunResult;
 import dev.xfer.demo.TransferDemo;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.MemoryFormat;
 import dev.xfer.model.ModelLoader;
-import dev.xfer.model.Numerics;
-import dev.xfer.report.ComparisonChart;
 import dev.xfer.selfcheck.FastPathGate;
-import dev.xfer.train.EpochRecord;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.ProgressPrinter;
-import dev.xfer.util.ComputeThreads;
-import dev.xfer.util.Json;
-import dev.xfer.util.Machine;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -104,10 +95,10 @@ final class DemoCommand implements Callable<Integer> {
     if (amp) MixedPrecision.requireCpuSupport();
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
-        : new ProgressPrinter(withoutStepLines(System.out), false);
+        : ProgressPrinter.withoutStepLines(System.out);
 
     LoadedModel shippedModel = ModelLoader.load(modelFile, ModelLoader.Format.AUTO, null, null);
-    LoadedModel backbone = withBnMomentum(shippedModel, bnMomentum);
+    LoadedModel backbone = shippedModel.withBnMomentum(bnMomentum);
     int imageSize = backbone.preprocessing().imageSize();
     MemoryFormat requested = memoryFormatOption.resolve(false); // the demo trains on the CPU
     FastPathGate.Choice checked = memoryFormatOption.checkOnCpu(requested, amp, backbone.config(), imageSize, imageSize,
@@ -130,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
       RunResult transfer = demo.transfer(target, runDir.resolve("transfer"));
       RunResult scratch = demo.scratch(target, runDir.resolve("scratch"));
       ComparisonTable table = new ComparisonTable(List.of(transfer, scratch), reach, target.test().size());
-      writeResults(runDir, table, transfer, scratch, modelFile, dataDir, settings);
+      DemoReport.write(runDir, table, transfer, scratch, modelFile, dataDir, settings, bnMomentum);
       System.out.println();
       System.out.print(table.text());
       System.out.printf(Locale.ROOT, "transfer - scratch, test accuracy: %+.1f points%nwrote %s (comparison.png, "
@@ -138,32 +129,6 @@ final class DemoCommand implements Callable<Integer> {
           100 * (transfer.testAccuracy() - scratch.testAccuracy()), runDir, (System.nanoTime() - start) / 1e9);
     }
     return 0;
-  }
-
-  private void writeResults(Path runDir, ComparisonTable table, RunResult transfer, RunResult scratch, Path modelFile,
-      Path dataDir, DemoSettings settings) throws java.io.IOException {
-    Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
-    curves.put("transfer", transfer.history());
-    curves.put("scratch", scratch.history());
-    ComparisonChart.write(curves, reach, "xfer demo: pretrained backbone + two-phase recipe vs the same network from scratch",
-        runDir.resolve("comparison.png"));
-    Map<String, Object> doc = new LinkedHashMap<>(table.json());
-    doc.put("model", modelFile.toString());
-    doc.put("data", dataDir.toString());
-    doc.put("settings", Map.of("head_epochs", settings.headEpochs(), "finetune_epochs", settings.finetuneEpochs(),
-        "scratch_lr", settings.scratchLr(), "batch_size", settings.batchSize(), "seed", settings.seed(),
-        "bn_momentum", bnMomentum, "tested_weights", settings.testBestEpoch() ? "highest validation accuracy" : "last epoch",
-        "channels_last", settings.channelsLast(), "bf16", settings.amp()));
-    doc.put("machine", Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads");
-    Files.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
-    Files.writeString(runDir.resolve("comparison.txt"), table.text());
-  }
-
-  /** The same weights with another BatchNorm momentum (a training setting; inference does not use it). */
-  private static LoadedModel withBnMomentum(LoadedModel m, double momentum) {
-    Numerics n = m.config().numerics();
-    Numerics changed = new Numerics(n.name(), n.bnEps(), momentum, n.samePooling());
-    return new LoadedModel(m.config().withNumerics(changed), m.preprocessing(), m.classNames(), m.stateDict(), m.format());
   }
 
   /**
@@ -192,26 +157,4 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Standard output without the per-step progress lines (epoch summaries stay). */
-  private static PrintStream withoutStepLines(PrintStream out) {
-    return new PrintStream(new java.io.OutputStream() {
-      private final StringBuilder line = new StringBuilder();
-
-      @Override
-      public void write(int b) {
-        if (b == '\n') {
-          String s = line.toString();
-          line.setLength(0);
-          if (!s.matches("\\s*\\d+/\\d+ \\[.*ETA.*")) out.println(s);
-        } else {
-          line.append((char) b);
-        }
-      }
-
-      @Override
-      public void flush() {
-        out.flush();
-      }
-    }, true);
-  }
 }

@@ -76,4 +76,27 @@ public final class ProgressPrinter {
     int filled = steps == 0 ? width : step * width / steps;
     return "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(width - filled);
   }
+
+  /** Progress on {@code out} without the per-step progress lines (epoch summaries stay), never redrawn. */
+  public static ProgressPrinter withoutStepLines(PrintStream out) {
+    return new ProgressPrinter(new PrintStream(new java.io.OutputStream() {
+      private final StringBuilder line = new StringBuilder();
+
+      @Override
+      public void write(int b) {
+        if (b == '\n') {
+          String s = line.toString();
+          line.setLength(0);
+          if (!s.matches("\\s*\\d+/\\d+ \\[.*ETA.*")) out.println(s);
+        } else {
+          line.append((char) b);
+        }
+      }
+
+      @Override
+      public void flush() {
+        out.flush();
+      }
+    }, true), false);
+  }
 }
