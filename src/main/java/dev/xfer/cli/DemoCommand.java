@@ -13,6 +13,7 @@ import dev.xfer.model.ModelLoader;
 import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.train.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -91,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     Path modelFile = model != null ? model : shipped(DEFAULT_MODEL, "--model");
     Path dataDir = data != null ? data : shipped(DEFAULT_DATA, "--data");
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    requireEmpty(runDir);
+    RunDirectory.requireEmpty(runDir);
     if (amp) MixedPrecision.requireCpuSupport();
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
@@ -148,13 +149,4 @@ final class DemoCommand implements Callable<Integer> {
     throw new IllegalArgumentException(option + ": the shipped " + relative + " was not found next to the program or in "
         + fromCwd.toAbsolutePath().getParent() + " (run from an xfer checkout, or pass " + option + ")");
   }
-
-  private static void requireEmpty(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) return;
-    if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--out: " + dir + " is a file, expected a folder");
-    try (var entries = Files.list(dir)) {
-      if (entries.findAny().isPresent()) throw new IllegalArgumentException("--out: " + dir + " is not empty");
-    }
-  }
-
 }

@@ -4,7 +4,6 @@ import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.FashionMnist;
 import dev.xfer.data.GrayImages;
-import dev.xfer.data.GraySubsets;
 import dev.xfer.data.ImageShift;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.stream.FolderStream;
@@ -135,16 +134,7 @@ final class DriftCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--model " + model + ": expected a classifier over Fashion-MNIST classes, found " + weights.classNames());
     }
     GrayImages test = FashionMnist.read(FashionMnist.parseLocation(data), FashionMnist.Part.TEST).select(labels);
-    int needed = (windows + referenceWindows) * windowSize;
-    if (needed > test.count()) {
-      throw new IllegalArgumentException("--windows " + windows + " x --window-size " + windowSize + " plus a reference of " + referenceWindows
-          + " windows need " + needed + " test images of " + weights.classNames() + "; the test file has " + test.count());
-    }
-    ShiftedStream.Ramp ramp = new ShiftedStream.Ramp(windows, windowSize, shiftStart, shiftEnd);
-    return seed -> {
-      GrayImages order = GraySubsets.shuffled(test, seed);
-      return new ShiftedStream(GraySubsets.range(order, 0, windows * windowSize), GraySubsets.range(order, windows * windowSize, needed),
-          shift, ramp, weights.classNames(), weights.preprocessing().imageSize(), weights.preprocessing().normalization(), seed);
-    };
+    return ShiftedStream.perSeed(test, shift, new ShiftedStream.Ramp(windows, windowSize, shiftStart, shiftEnd), referenceWindows,
+        weights.classNames(), weights.preprocessing().imageSize(), weights.preprocessing().normalization());
   }
 }

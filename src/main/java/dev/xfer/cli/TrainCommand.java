@@ -10,6 +10,8 @@ import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
 import dev.xfer.distributed.DataParallel;
 import dev.xfer.distributed.DistributedContext;
+import dev.xfer.distributed.JobRole;
+import dev.xfer.distributed.LauncherWatch;
 import dev.xfer.distributed.WorkerLauncher;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.MemoryFormat;
@@ -160,10 +162,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DistributedOptions.Role role = distributed.role(System.getenv());
-    if (role.kind() == DistributedOptions.Role.Kind.LAUNCHER) return launch(role.worldSize(), role.masterPort());
-    if (role.kind() == DistributedOptions.Role.Kind.SINGLE) return train(DataParallel.single());
-    LauncherWatch.startIfLaunched(System.getenv());
+    JobRole role = distributed.role(System.getenv());
+    if (role.kind() == JobRole.Kind.LAUNCHER) return launch(role.worldSize(), role.masterPort());
+    if (role.kind() == JobRole.Kind.SINGLE) return train(DataParallel.single());
+    LauncherWatch.startIfLaunched(System.getenv(), launcher -> {
+      System.err.println("worker: the launcher (pid " + launcher + ") has ended; stopping");
+      System.exit(1);
+    });
     if (!Devices.resolve(device).equals("cpu")) {
       throw new IllegalArgumentException("distributed training runs on CPU with Gloo in this build (--device cpu);"
           + " NCCL needs the -gpu presets, see docs/distributed.md");
@@ -193,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     int first = spec.parent() != null ? args.indexOf(spec.name()) + 1 : 0;
     List<String> workerArgs = new java.util.ArrayList<>(List.of(spec.name()));
-    workerArgs.addAll(DistributedOptions.withoutNproc(args.subList(first, args.size())));
+    workerArgs.addAll(JobRole.withoutNproc(args.subList(first, args.size())));
     int masterPort = port > 0 ? port : WorkerLauncher.freePort();
     System.out.printf("starting %d workers (rank 0 prints here; ranks 1..%d log to %s), rendezvous 127.0.0.1:%d%n",
         n, n - 1, logs, masterPort);

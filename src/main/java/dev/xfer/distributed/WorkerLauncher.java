@@ -56,7 +56,7 @@ public final class WorkerLauncher {
         pb.environment().put("LOCAL_WORLD_SIZE", Integer.toString(worldSize));
         pb.environment().put("MASTER_ADDR", "127.0.0.1");
         pb.environment().put("MASTER_PORT", Integer.toString(masterPort));
-        pb.environment().put("XFER_LAUNCHER_PID", Long.toString(ProcessHandle.current().pid())); // workers stop when it dies
+        pb.environment().put(LauncherWatch.LAUNCHER_PID, Long.toString(ProcessHandle.current().pid())); // workers stop when it dies
         if (rank == 0 && rank0OnConsole) {
           pb.inheritIO();
         } else {

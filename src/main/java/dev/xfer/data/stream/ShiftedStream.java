@@ -9,6 +9,7 @@ import dev.xfer.kernels.Normalization;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * A generated stream: window w holds images [w * size, (w + 1) * size) of {@code images}, transformed
@@ -119,5 +120,23 @@ public final class ShiftedStream implements WindowStream {
 
   private GrayImageData data(GrayImages g) {
     return new GrayImageData(classNames, g, imageSize, normalization, seed);
+  }
+
+  /**
+   * A stream per seed from {@code test}, shuffled by the seed: its first {@code ramp.windows() x ramp.windowSize()}
+   * images make the windows, the next {@code referenceWindows} windows' worth the unshifted reference.
+   */
+  public static LongFunction<WindowStream> perSeed(GrayImages test, ImageShift shift, Ramp ramp, int referenceWindows,
+      List<String> classNames, int imageSize, Normalization normalization) {
+    int needed = (ramp.windows() + referenceWindows) * ramp.windowSize();
+    if (needed > test.count()) {
+      throw new IllegalArgumentException("--windows " + ramp.windows() + " x --window-size " + ramp.windowSize() + " plus a reference of " + referenceWindows
+          + " windows need " + needed + " test images of " + classNames + "; the test file has " + test.count());
+    }
+    return seed -> {
+      GrayImages order = GraySubsets.shuffled(test, seed);
+      return new ShiftedStream(GraySubsets.range(order, 0, ramp.windows() * ramp.windowSize()), GraySubsets.range(order, ramp.windows() * ramp.windowSize(), needed),
+          shift, ramp, classNames, imageSize, normalization, seed);
+    };
   }
 }

@@ -1,4 +1,4 @@
-package dev.xfer.cli;
+package dev.xfer.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,10 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** xfer bench's machine description carries what a published number must name: CPU, cores, threads, library, device, time and load. */
-class BenchCommandTest {
+class BenchMachineTest {
   @Test
   void machineNamesCpuCoresThreadsLibTorchAndDevice() {
-    Map<String, Object> m = BenchCommand.machine(1);
+    Map<String, Object> m = BenchMachine.describe(1);
     assertFalse(m.get("cpu").toString().isBlank());
     assertEquals(Runtime.getRuntime().availableProcessors(), m.get("cores"));
     assertEquals(1, m.get("threads"));
@@ -27,10 +27,10 @@ class BenchCommandTest {
   @Test
   void loadNoteWarnsOnlyWhenTheMachineIsBusierThanItsCores() {
     int cores = Runtime.getRuntime().availableProcessors();
-    assertEquals("", BenchCommand.loadNote(null));
-    assertEquals("; load average 0.50 on " + cores + " cores", BenchCommand.loadNote(0.5));
-    assertTrue(BenchCommand.loadNote(cores + 1.0).contains("busy"), BenchCommand.loadNote(cores + 1.0));
-    assertFalse(BenchCommand.loadNote((double) cores).contains("busy"));
+    assertEquals("", BenchMachine.loadNote(null));
+    assertEquals("; load average 0.50 on " + cores + " cores", BenchMachine.loadNote(0.5));
+    assertTrue(BenchMachine.loadNote(cores + 1.0).contains("busy"), BenchMachine.loadNote(cores + 1.0));
+    assertFalse(BenchMachine.loadNote((double) cores).contains("busy"));
   }
 
   /** The version in the file name of the jar that holds the LibTorch classes ("pytorch-2.13.0-1.5.14.jar"). */
