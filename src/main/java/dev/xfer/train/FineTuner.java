@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -127,31 +125,20 @@ public final class FineTuner {
     Map<String, TensorData> best = resume != null ? resume.bestModel() : Map.of();
     boolean cached = phase.headOnly() && options.featureCache() && !train.augmented();
     announce(phase, cached);
-
-    FeatureCache trainCache = null;
-    FeatureCache validCache = null;
-    HeadTrainer headTrainer = null;
-    if (cached) {
-      trainCache = FeatureCache.build(model, train, options.batchSize(), options.amp(), parallel);
-      validCache = FeatureCache.build(model, valid, options.batchSize(), options.amp(), parallel);
-      headTrainer = new HeadTrainer(trainable.get("fc.weight"), trainable.get("fc.bias"), optimizer, phase.labelSmoothing(),
-          parallel);
-    }
+    PhaseStep stepper = cached ? new CachedHeadStep(model, optimizer, phase.labelSmoothing(), options, train, valid)
+        : new FullNetworkStep(model, freezer, optimizer, phase.labelSmoothing(), options, train, valid);
     DivergenceGuard divergence = new DivergenceGuard(phase.name());
     for (int epoch = firstEpoch; epoch < phase.epochs(); epoch++) {
       options.progress().epochStart(phase.name(), epoch + 1, phase.epochs());
       long start = System.nanoTime();
       int[] order = parallel.trainingShard(train.order(epochOffset + epoch));
-      Iterable<LabeledBatch> batches = cached ? trainCache.batches(order, options.batchSize())
-          : parallel.distributed() ? train.epochBatches(epochOffset + epoch, order, options.batchSize())
-          : train.epochBatches(epochOffset + epoch, options.batchSize());
       double lossSum = 0;
       long correct = 0;
       long seen = 0;
       int step = 0;
-      for (LabeledBatch b : batches) {
+      for (LabeledBatch b : stepper.epochBatches(epochOffset + epoch, order)) {
         double lr = optimizer.currentLearningRate();
-        HeadTrainer.StepResult r = cached ? headTrainer.step(b) : fullStep(freezer, optimizer, phase, b);
+        StepResult r = stepper.step(b);
         divergence.check(epoch + 1, step + 1, lr, r.loss());
         lossSum += r.loss() * r.count();
         correct += r.correct();
@@ -164,9 +151,7 @@ public final class FineTuner {
         // broadcast_buffers leaves them
         parallel.broadcastFromRank0(runningStatistics());
       }
-      Evaluator.Result val = cached
-          ? Evaluator.evaluateHead(fc("weight"), fc("bias"), validCache, options.batchSize())
-          : Evaluator.evaluate(model, valid, options.batchSize(), options.amp(), parallel);
+      Evaluator.Result val = stepper.validate();
       NativeHeap.trim(); // the epoch's freed activations leave the resident set
       EpochRecord record = new EpochRecord(phase.name(), epoch + 1, lossSum / seen, (double) correct / seen,
           val.loss(), val.accuracy(), optimizer.currentLearningRate(), seconds, seen / seconds);
@@ -216,45 +201,12 @@ public final class FineTuner {
     }
   }
 
-  private HeadTrainer.StepResult fullStep(Freezer freezer, Optimizer optimizer, PhaseConfig phase, LabeledBatch b) {
-    try (PointerScope scope = new PointerScope()) {
-      freezer.trainMode();
-      optimizer.zeroGrad();
-      Tensor inputs = ModelDevice.to(b.inputs(), model);
-      Tensor labels = ModelDevice.to(b.labels(), model);
-      Tensor logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), model, () -> model.forward(inputs)));
-      Tensor loss = Losses.crossEntropy(logits, labels, phase.labelSmoothing());
-      double value = loss.item_double();
-      long correct = logits.argmax(new LongOptional(1), false).eq(labels).sum().item_long();
-      long count = labels.size(0);
-      DataParallel parallel = options.parallel();
-      if (parallel.distributed()) { // the whole batch's figures, so every rank takes the same decision below
-        double[] total = parallel.sum(value * count, correct, count);
-        value = total[0] / total[2];
-        correct = (long) total[1];
-        count = (long) total[2];
-      }
-      if (Double.isFinite(value)) {
-        loss.backward();
-        List<Tensor> grads = new ArrayList<>();
-        for (Tensor p : optimizer.parameters()) grads.add(p.grad());
-        parallel.averageGradients(grads);
-        optimizer.step();
-      }
-      return new HeadTrainer.StepResult(value, correct, count);
-    }
-  }
-
   private List<Tensor> runningStatistics() {
     List<Tensor> out = new ArrayList<>();
     StateDict.tensorsOf(model).forEach((name, t) -> {
       if (name.endsWith("running_mean") || name.endsWith("running_var")) out.add(t);
     });
     return out;
-  }
-
-  private Tensor fc(String which) {
-    return StateDict.tensorsOf(model).get("fc." + which).detach();
   }
 
   private String historyJson() {
