@@ -3,10 +3,10 @@ package dev.xfer.cli;
 import dev.xfer.bench.BenchMachine;
 import dev.xfer.bench.BenchReport;
 import dev.xfer.bench.BenchResult;
-import dev.xfer.bench.KernelBenchmarks;
+import dev.xfer.bench.KernelBench;
 import dev.xfer.bench.Stopwatch;
 import dev.xfer.bench.Throughput;
-import dev.xfer.bench.ThroughputBenchmarks;
+import dev.xfer.bench.ThroughputBench;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.io.IOException;
@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
         + "; LibTorch huge pages for CPU buffers >= 2 MB: " + ("1".equals(machine.get("thp_mem_alloc_enable"))
             ? "on (THP_MEM_ALLOC_ENABLE=1)" : "off (THP_MEM_ALLOC_ENABLE not 1; the ./xfer launcher sets 1 unless told)"));
     System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
-    List<BenchResult> kernels = new KernelBenchmarks(kernelWatch).runAll();
+    List<BenchResult> kernels = new KernelBench(kernelWatch).runAll();
     for (BenchResult r : kernels) {
       System.out.printf(Locale.ROOT, "%-14s %-36s %10.2f %12.2f %7.2fx  %s%n",
           r.name(), r.shape(), r.xferMillis(), r.baselineMillis(), r.speedup(), r.baseline());
@@ -103,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println();
     System.out.printf("%-24s %-14s %5s %10s %10s %9s %8s%n", "throughput", "config", "batch", "ms/batch", "images/s",
         "GFLOP/s", "GB/s");
-    List<Throughput> rows = new ThroughputBenchmarks(watch).runAll(r -> System.out.printf(Locale.ROOT,
+    List<Throughput> rows = new ThroughputBench(watch).runAll(r -> System.out.printf(Locale.ROOT,
         "%-24s %-14s %5d %10.2f %10.2f %9s %8s%n", r.name(), r.config(), r.batch(), r.millisPerBatch(),
         r.imagesPerSecond(), orDash(r.gflopsPerSecond()), orDash(r.gigabytesPerSecond())));
     System.out.println("GFLOP/s, GB/s of separable convs: " + BenchReport.FORMULAS.get("separable_flops_per_image")

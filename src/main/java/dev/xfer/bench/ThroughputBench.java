@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * ({@code compact-96-b8}). The same shapes and network are in the JMH project and in
  * {@code benchmarks/compare/}, so the figures can be put side by side.
  */
-public final class ThroughputBenchmarks {
+public final class ThroughputBench {
   /** Entry, middle and exit flow, one each. */
   public static final List<SeparableShape> SHAPES =
       List.of(SeparableShape.parse("128@109"), SeparableShape.parse("728@14"), SeparableShape.parse("1536-2048@7"));
@@ -21,7 +21,7 @@ public final class ThroughputBenchmarks {
 
   private final Stopwatch stopwatch;
 
-  public ThroughputBenchmarks(Stopwatch stopwatch) {
+  public ThroughputBench(Stopwatch stopwatch) {
     this.stopwatch = stopwatch;
   }
 

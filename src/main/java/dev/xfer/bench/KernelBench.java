@@ -32,10 +32,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       mean over H and W, linear and softmax.
  * </ul>
  */
-public final class KernelBenchmarks {
+public final class KernelBench {
   private final Stopwatch stopwatch;
 
-  public KernelBenchmarks(Stopwatch stopwatch) {
+  public KernelBench(Stopwatch stopwatch) {
     this.stopwatch = stopwatch;
   }
 

@@ -1,4 +1,4 @@
-package dev.xfer.jmh;
+package dev.xfer.benchmarks;
 
 import dev.xfer.bench.SeparableConvWorkload;
 import dev.xfer.bench.SeparableShape;
