@@ -61,8 +61,7 @@ public final class HeadTrainer {
         l.backward();
         grads = List.of(w.grad(), b.grad());
       }
-      List<Tensor> computed = grads;
-      return GradientStep.finish(parallel, optimizer, loss, correct, batch.labels().size(0), () -> computed);
+      return GradientStep.finish(parallel, optimizer, loss, correct, batch.labels().size(0), () -> grads);
     }
   }
 }
