@@ -1,38 +1,16 @@
 package dev.xfer.cli;
 
-import dev.xfer.data.BadImagePolicy;
-import dev.xfer.data.DataReport;
-import dev.xfer.data.FashionMnist;
-import dev.xfer.data.GrayImages;
-import dev.xfer.data.LoaderConfig;
-import dev.xfer.data.Sample;
 import dev.xfer.model.LoadedModel;
-import dev.xfer.model.ModelFile;
 import dev.xfer.model.ModelLoader;
-import dev.xfer.report.Machine;
-import dev.xfer.train.FolderData;
-import dev.xfer.train.GrayImageData;
-import dev.xfer.train.TrainingData;
-import dev.xfer.transfer.ClassFolders;
-import dev.xfer.transfer.DomainAdaptation;
-import dev.xfer.transfer.GraySubsets;
-import dev.xfer.transfer.ImageShift;
-import dev.xfer.transfer.SeedSummary;
 import dev.xfer.transfer.SupervisedTraining;
-import dev.xfer.transfer.TargetSplit;
-import dev.xfer.transfer.WindowStream;
-import dev.xfer.util.ComputeThreads;
+import dev.xfer.transfer.adaptation.AdaptationExperiment;
+import dev.xfer.transfer.adaptation.AdaptationTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.LongFunction;
-import java.util.function.ToDoubleFunction;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xfer adapt}: cross-domain adaptation of a trained classifier (AdaBN, then optionally a few labels). */
@@ -88,117 +66,19 @@ final class AdaptCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "MODEL", description = "Write the first seed's adapted model (after AdaBN and, with K labels, the fine-tuning) as an xfer model file. With --shift none this recalibrates a model's BatchNorm statistics on its own domain.")
   Path out;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     if (weights.classNames().isEmpty()) throw new IllegalArgumentException("--model " + model + ": expected a classifier with class names, found none");
-    LongFunction<DomainAdaptation.Data> dataOf = target.startsWith("fashion-mnist:") ? fashionMnist(weights) : folder(weights);
-    List<String> names = weights.classNames();
-    SupervisedTraining fineTune = new SupervisedTraining(epochs, batchSize, lr);
-    List<DomainAdaptation.Result> results = new ArrayList<>();
-    StringBuilder table = new StringBuilder("| seed | source, unadapted | target, unadapted | target, AdaBN | source, after AdaBN | target, AdaBN + "
-        + labelsPerClass + " labels/class |\n|---|---|---|---|---|---|\n");
-    for (long seed : seeds) {
-      torch.manual_seed(seed);
-      DomainAdaptation.Data data = dataOf.apply(seed);
-      DomainAdaptation.Result r;
-      try {
-        r = DomainAdaptation.run(weights, data, fineTune, EVAL_BATCH);
-      } finally {
-        for (TrainingData d : new TrainingData[] {data.sourceTest(), data.targetTest(), data.targetUnlabelled(), data.targetLabelled()}) {
-          WindowStream.release(d);
-        }
-      }
-      results.add(r);
-      if (out != null && seed == seeds.get(0)) {
-        ModelFile.save(out, r.adapted(), weights.preprocessing(), names);
-        System.out.println("wrote " + out);
-      }
-      String row = String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", seed, figure(r.sourceBefore()), figure(r.targetBefore()),
-          figure(r.targetAdaBn()), figure(r.sourceAdaBn()), figure(r.fineTuned()));
-      System.out.print(row);
-      table.append(row);
-    }
-    table.append(String.format(Locale.ROOT, "| mean ± sd | %s | %s | %s | %s | %s |%n",
-        summary(results, DomainAdaptation.Result::sourceBefore), summary(results, DomainAdaptation.Result::targetBefore),
-        summary(results, DomainAdaptation.Result::targetAdaBn), summary(results, DomainAdaptation.Result::sourceAdaBn),
-        summary(results, DomainAdaptation.Result::fineTuned)));
-    table.append(String.format(Locale.ROOT, "%nMachine: %s, LibTorch %d threads; %s.%n", Machine.describe(), torch.get_num_threads(), Instant.now()));
+    AdaptationTarget adaptationTarget = new AdaptationTarget(model, target, source, shift, labelsPerClass, adaptPerClass,
+        testPerClass, splitSeed, batchSize, seeds.get(0), EVAL_BATCH);
+    String table = AdaptationExperiment.run(weights, adaptationTarget.data(weights), new SupervisedTraining(epochs, batchSize, lr),
+        seeds, labelsPerClass, EVAL_BATCH, out);
     System.out.print("\n" + table);
-    if (report != null) Files.writeString(report, table.toString());
+    if (report != null) Files.writeString(report, table);
     return 0;
-  }
-
-  /** Fashion-MNIST after --shift: the data of each seed. */
-  private LongFunction<DomainAdaptation.Data> fashionMnist(LoadedModel weights) throws Exception {
-    if (source != null) throw new IllegalArgumentException("--source: for fashion-mnist targets the source test set is Fashion-MNIST's test file; --source is for folder targets");
-    ImageShift domainShift = ImageShift.parse(shift == null ? "invert:1" : shift);
-    int adapt = adaptPerClass == null ? 100 : adaptPerClass;
-    int testCount = testPerClass == null ? 200 : testPerClass;
-    int[] labels;
-    try {
-      labels = FashionMnist.labelsOf(weights.classNames());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--model " + model + ": its classes " + weights.classNames() + " are not Fashion-MNIST classes");
-    }
-    List<String> names = weights.classNames();
-    int k = labels.length;
-    int size = weights.preprocessing().imageSize();
-    var norm = weights.preprocessing().normalization();
-    Path dir = FashionMnist.parseLocation(target);
-    GrayImages trainFile = FashionMnist.read(dir, FashionMnist.Part.TRAIN).select(labels);
-    GrayImages sourceTest = GraySubsets.perClass(FashionMnist.read(dir, FashionMnist.Part.TEST).select(labels), k, testCount, 0);
-    System.out.printf(Locale.ROOT, "adapt: %s (%s), shift %s; test %d images per domain, AdaBN on %d unlabelled target images%s%n",
-        model, names, domainShift, sourceTest.count(), adapt * k,
-        labelsPerClass > 0 ? ", then fine-tuning on " + labelsPerClass * k + " labelled target images" : "");
-    return seed -> {
-      GrayImages targetTest = domainShift.apply(sourceTest, 1, seed);
-      GrayImages unlabelled = domainShift.apply(GraySubsets.perClass(trainFile, k, adapt, seed), 1, seed + 7);
-      GrayImages labelled = labelsPerClass > 0 ? domainShift.apply(GraySubsets.perClass(trainFile, k, labelsPerClass, seed + 1000), 1, seed + 8) : null;
-      return new DomainAdaptation.Data(new GrayImageData(names, sourceTest, size, norm, seed),
-          new GrayImageData(names, targetTest, size, norm, seed), new GrayImageData(names, unlabelled, size, norm, seed),
-          labelled == null ? null : new GrayImageData(names, labelled, size, norm, seed));
-    };
-  }
-
-  /** An image folder of the target domain, split per seed (see {@link TargetSplit}). */
-  private LongFunction<DomainAdaptation.Data> folder(LoadedModel weights) throws Exception {
-    if (shift != null) throw new IllegalArgumentException("--shift applies to fashion-mnist:DIR targets; a folder target is used as it is");
-    List<String> names = weights.classNames();
-    Path dir = Path.of(target);
-    DataReport scan = new DataReport();
-    List<Sample> samples = ClassFolders.read(dir, names, true, scan);
-    List<Sample> sourceTest = source == null ? null : ClassFolders.read(source, names, false, scan);
-    if (!scan.badImages().isEmpty() || !scan.notImages().isEmpty()) System.out.println("adapt: " + scan.summary() + " while scanning");
-    TargetSplit.Sizes sizes = new TargetSplit.Sizes(testPerClass, labelsPerClass, adaptPerClass);
-    TargetSplit first = TargetSplit.of(samples, names, sizes, splitSeed, seeds.get(0));
-    System.out.printf(Locale.ROOT, "adapt: %s (%s), target folder %s (%d images): test %d, AdaBN on %d unlabelled%s; source %s%n",
-        model, names, dir, samples.size(), first.test().size(), first.unlabelled().size(),
-        labelsPerClass > 0 ? ", fine-tuning on " + first.labelled().size() + " labelled" : "",
-        source == null ? "not given (no source accuracy)" : source + " (" + sourceTest.size() + " images)");
-    LoaderConfig eval = LoaderConfig.defaults(weights.preprocessing().imageSize()).withNormalization(weights.preprocessing().normalization())
-        .withJpegIdct(weights.preprocessing().jpegIdct())
-        .withBatchSize(EVAL_BATCH).withShuffleBuffer(0).withOnBadImage(BadImagePolicy.FAIL);
-    return seed -> {
-      TargetSplit split = TargetSplit.of(samples, names, sizes, splitSeed, seed);
-      DataReport report = new DataReport();
-      return new DomainAdaptation.Data(sourceTest == null ? null : new FolderData(names, sourceTest, eval, report),
-          new FolderData(names, split.test(), eval, report), new FolderData(names, split.unlabelled(), eval, report),
-          split.labelled().isEmpty() ? null
-              : new FolderData(names, split.labelled(), eval.withBatchSize(batchSize).withShuffleBuffer(1000).withSeed(seed), report));
-    };
-  }
-
-  private static String figure(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
-  }
-
-  private static String summary(List<DomainAdaptation.Result> results, ToDoubleFunction<DomainAdaptation.Result> f) {
-    List<Double> values = results.stream().map(f::applyAsDouble).toList();
-    return values.stream().anyMatch(v -> Double.isNaN(v)) ? "-" : SeedSummary.of(values).toString();
   }
 }

@@ -1,18 +1,15 @@
 package dev.xfer.cli;
 
-import dev.xfer.util.Versions;
+import dev.xfer.bench.BenchMachine;
 import dev.xfer.bench.BenchReport;
 import dev.xfer.bench.BenchResult;
-import dev.xfer.bench.KernelBenchmarks;
+import dev.xfer.bench.KernelBench;
 import dev.xfer.bench.Stopwatch;
 import dev.xfer.bench.Throughput;
-import dev.xfer.bench.ThroughputBenchmarks;
+import dev.xfer.bench.ThroughputBench;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -63,10 +60,10 @@ final class BenchCommand implements Callable<Integer> {
     ComputeThreads.set(threads);
     Stopwatch kernelWatch = quick ? new Stopwatch(1, 5) : new Stopwatch(3, repeats);
     Stopwatch throughputWatch = quick ? new Stopwatch(2, 7) : new Stopwatch(3, repeats);
-    Map<String, Object> machine = machine(threads);
+    Map<String, Object> machine = BenchMachine.describe(threads);
     System.out.println("machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; " + machine.get("os")
         + "; LibTorch " + machine.get("libtorch") + "; " + threads + " thread(s); device " + machine.get("device"));
-    System.out.println("started " + machine.get("started_utc") + loadNote(machine.get("load_average_start")));
+    System.out.println("started " + machine.get("started_utc") + BenchMachine.loadNote(machine.get("load_average_start")));
     // LibTorch runs float32 1x1 convolutions and matrix products through OpenBLAS, which sizes its own
     // pool from the core count; ComputeThreads.set gave it --threads unless OPENBLAS_NUM_THREADS is set.
     System.out.println("OpenBLAS threads: " + machine.get("blas_threads")
@@ -74,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
         + "; LibTorch huge pages for CPU buffers >= 2 MB: " + ("1".equals(machine.get("thp_mem_alloc_enable"))
             ? "on (THP_MEM_ALLOC_ENABLE=1)" : "off (THP_MEM_ALLOC_ENABLE not 1; the ./xfer launcher sets 1 unless told)"));
     System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
-    List<BenchResult> kernels = new KernelBenchmarks(kernelWatch).runAll();
+    List<BenchResult> kernels = new KernelBench(kernelWatch).runAll();
     for (BenchResult r : kernels) {
       System.out.printf(Locale.ROOT, "%-14s %-36s %10.2f %12.2f %7.2fx  %s%n",
           r.name(), r.shape(), r.xferMillis(), r.baselineMillis(), r.speedup(), r.baseline());
@@ -82,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Throughput> rows = kernelsOnly ? List.of() : throughputTable(throughputWatch);
 
     double seconds = (System.nanoTime() - start) / 1e9;
-    Double loadAtEnd = loadAverage();
+    Double loadAtEnd = BenchMachine.loadAverage();
     if (json != null) {
       machine.put("load_average_end", loadAtEnd);
       Map<String, Object> settings = new LinkedHashMap<>();
@@ -106,53 +103,12 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println();
     System.out.printf("%-24s %-14s %5s %10s %10s %9s %8s%n", "throughput", "config", "batch", "ms/batch", "images/s",
         "GFLOP/s", "GB/s");
-    List<Throughput> rows = new ThroughputBenchmarks(watch).runAll(r -> System.out.printf(Locale.ROOT,
+    List<Throughput> rows = new ThroughputBench(watch).runAll(r -> System.out.printf(Locale.ROOT,
         "%-24s %-14s %5d %10.2f %10.2f %9s %8s%n", r.name(), r.config(), r.batch(), r.millisPerBatch(),
         r.imagesPerSecond(), orDash(r.gflopsPerSecond()), orDash(r.gigabytesPerSecond())));
     System.out.println("GFLOP/s, GB/s of separable convs: " + BenchReport.FORMULAS.get("separable_flops_per_image")
         + "; bytes " + BenchReport.FORMULAS.get("separable_bytes_per_image"));
     return rows;
-  }
-
-  /** CPU model, cores, OS, Java, LibTorch version and build, threads, device, oneDNN, native kernels. */
-  static Map<String, Object> machine(int threads) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cpu", dev.xfer.report.Machine.cpuModel());
-    m.put("cores", Runtime.getRuntime().availableProcessors());
-    m.put("threads", threads);
-    m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset, --threads applies
-    m.put("blas_threads", ComputeThreads.blasThreads()); // OpenBLAS's pool now; 0: no OpenBLAS loaded
-    m.put("thp_mem_alloc_enable", System.getenv("THP_MEM_ALLOC_ENABLE")); // "1": LibTorch's >= 2 MB buffers on huge pages
-    m.put("device", "cpu");
-    m.put("libtorch", Versions.libTorch());
-    Map<String, String> info = InfoCommand.collect();
-    m.put("libtorch_build", info.get("libtorch"));
-    m.put("os", info.get("os"));
-    m.put("java", info.get("java"));
-    m.put("mkldnn", info.get("mkldnn"));
-    m.put("cuda", info.get("cuda"));
-    m.put("native_kernels", info.get("native kernels"));
-    m.put("started_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    m.put("load_average_start", loadAverage());
-    return m;
-  }
-
-  /** The system's one-minute load average, or null where the platform does not report one. */
-  static Double loadAverage() {
-    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    return load < 0 ? null : load;
-  }
-
-  /**
-   * The start line's load remark: on a shared machine other work moves every timing, so the load
-   * is printed, with a warning when the machine was already busier than its cores before we began.
-   */
-  static String loadNote(Object load) {
-    if (!(load instanceof Double value)) return "";
-    int cores = Runtime.getRuntime().availableProcessors();
-    String note = String.format(Locale.ROOT, "; load average %.2f on %d cores", value, cores);
-    return value > cores ? note + " (busy: other work is running, times will be noisy; compare ratios within this run)"
-        : note;
   }
 
   private static String orDash(double v) {

@@ -3,32 +3,25 @@ package dev.xfer.cli;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.demo.ComparisonTable;
 import dev.xfer.demo.DemoData;
+import dev.xfer.demo.DemoReport;
 import dev.xfer.demo.DemoSettings;
 import dev.xfer.demo.RunResult;
 import dev.xfer.demo.TransferDemo;
 import dev.xfer.model.LoadedModel;
+import dev.xfer.model.MemoryFormat;
 import dev.xfer.model.ModelLoader;
-import dev.xfer.model.Numerics;
-import dev.xfer.report.ComparisonChart;
-import dev.xfer.report.Machine;
 import dev.xfer.selfcheck.FastPathGate;
-import dev.xfer.train.EpochRecord;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.train.ProgressPrinter;
-import dev.xfer.util.ComputeThreads;
-import dev.xfer.util.Json;
-import java.io.PrintStream;
+import dev.xfer.train.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,34 +78,33 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast in both arms, float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Option(names = "--last-epoch", description = "Test each arm with its last epoch's weights instead of those of its highest validation accuracy (in its last phase; the test images play no part in the choice): the from-scratch arm can end on a loss spike.")
   boolean lastEpoch;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     Path modelFile = model != null ? model : shipped(DEFAULT_MODEL, "--model");
     Path dataDir = data != null ? data : shipped(DEFAULT_DATA, "--data");
     Path runDir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    requireEmpty(runDir);
+    RunDirectory.requireEmpty(runDir);
     if (amp) MixedPrecision.requireCpuSupport();
     DemoData.Limits limits = quick ? new DemoData.Limits(10, 10, 20) : new DemoData.Limits(trainPerClass, validPerClass, 0);
     ProgressPrinter progress = verbose || System.console() != null ? ProgressPrinter.console()
-        : new ProgressPrinter(withoutStepLines(System.out), false);
+        : ProgressPrinter.withoutStepLines(System.out);
 
     LoadedModel shippedModel = ModelLoader.load(modelFile, ModelLoader.Format.AUTO, null, null);
-    LoadedModel backbone = withBnMomentum(shippedModel, bnMomentum);
+    LoadedModel backbone = shippedModel.withBnMomentum(bnMomentum);
     int imageSize = backbone.preprocessing().imageSize();
-    NetworkLayout requested = layoutOption.resolve(false); // the demo trains on the CPU
-    FastPathGate.Choice checked = layoutOption.checkOnCpu(requested, amp, backbone.config(), imageSize, imageSize,
+    MemoryFormat requested = memoryFormatOption.resolve(false); // the demo trains on the CPU
+    FastPathGate.Choice checked = memoryFormatOption.checkOnCpu(requested, amp, backbone.config(), imageSize, imageSize,
         System.out);
-    NetworkLayout layout = requested.afterCheck(checked.channelsLast());
+    MemoryFormat layout = requested.afterCheck(checked.channelsLast());
     DemoSettings settings = new DemoSettings(quick ? 1 : headEpochs, quick ? 1 : finetuneEpochs, scratchLr, batchSize, seed, reach,
         checked.bf16(), layout.channelsLast(), !lastEpoch);
     LoaderConfig config = LoaderConfig.defaults(imageSize).withBatchSize(batchSize).withSeed(seed)
@@ -130,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
       RunResult transfer = demo.transfer(target, runDir.resolve("transfer"));
       RunResult scratch = demo.scratch(target, runDir.resolve("scratch"));
       ComparisonTable table = new ComparisonTable(List.of(transfer, scratch), reach, target.test().size());
-      writeResults(runDir, table, transfer, scratch, modelFile, dataDir, settings);
+      DemoReport.write(runDir, table, transfer, scratch, modelFile, dataDir, settings, bnMomentum);
       System.out.println();
       System.out.print(table.text());
       System.out.printf(Locale.ROOT, "transfer - scratch, test accuracy: %+.1f points%nwrote %s (comparison.png, "
@@ -138,32 +130,6 @@ final class DemoCommand implements Callable<Integer> {
           100 * (transfer.testAccuracy() - scratch.testAccuracy()), runDir, (System.nanoTime() - start) / 1e9);
     }
     return 0;
-  }
-
-  private void writeResults(Path runDir, ComparisonTable table, RunResult transfer, RunResult scratch, Path modelFile,
-      Path dataDir, DemoSettings settings) throws java.io.IOException {
-    Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
-    curves.put("transfer", transfer.history());
-    curves.put("scratch", scratch.history());
-    ComparisonChart.write(curves, reach, "xfer demo: pretrained backbone + two-phase recipe vs the same network from scratch",
-        runDir.resolve("comparison.png"));
-    Map<String, Object> doc = new LinkedHashMap<>(table.json());
-    doc.put("model", modelFile.toString());
-    doc.put("data", dataDir.toString());
-    doc.put("settings", Map.of("head_epochs", settings.headEpochs(), "finetune_epochs", settings.finetuneEpochs(),
-        "scratch_lr", settings.scratchLr(), "batch_size", settings.batchSize(), "seed", settings.seed(),
-        "bn_momentum", bnMomentum, "tested_weights", settings.testBestEpoch() ? "highest validation accuracy" : "last epoch",
-        "channels_last", settings.channelsLast(), "bf16", settings.amp()));
-    doc.put("machine", Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads");
-    Files.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
-    Files.writeString(runDir.resolve("comparison.txt"), table.text());
-  }
-
-  /** The same weights with another BatchNorm momentum (a training setting; inference does not use it). */
-  private static LoadedModel withBnMomentum(LoadedModel m, double momentum) {
-    Numerics n = m.config().numerics();
-    Numerics changed = new Numerics(n.name(), n.bnEps(), momentum, n.samePooling());
-    return new LoadedModel(m.config().withNumerics(changed), m.preprocessing(), m.classNames(), m.stateDict(), m.format());
   }
 
   /**
@@ -182,36 +148,5 @@ final class DemoCommand implements Callable<Integer> {
     if (Files.exists(fromCwd)) return fromCwd;
     throw new IllegalArgumentException(option + ": the shipped " + relative + " was not found next to the program or in "
         + fromCwd.toAbsolutePath().getParent() + " (run from an xfer checkout, or pass " + option + ")");
-  }
-
-  private static void requireEmpty(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) return;
-    if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--out: " + dir + " is a file, expected a folder");
-    try (var entries = Files.list(dir)) {
-      if (entries.findAny().isPresent()) throw new IllegalArgumentException("--out: " + dir + " is not empty");
-    }
-  }
-
-  /** Standard output without the per-step progress lines (epoch summaries stay). */
-  private static PrintStream withoutStepLines(PrintStream out) {
-    return new PrintStream(new java.io.OutputStream() {
-      private final StringBuilder line = new StringBuilder();
-
-      @Override
-      public void write(int b) {
-        if (b == '\n') {
-          String s = line.toString();
-          line.setLength(0);
-          if (!s.matches("\\s*\\d+/\\d+ \\[.*ETA.*")) out.println(s);
-        } else {
-          line.append((char) b);
-        }
-      }
-
-      @Override
-      public void flush() {
-        out.flush();
-      }
-    }, true);
   }
 }

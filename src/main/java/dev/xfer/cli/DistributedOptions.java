@@ -1,7 +1,6 @@
 package dev.xfer.cli;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.xfer.distributed.JobRole;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -36,56 +35,13 @@ final class DistributedOptions {
       + " collective timeout; a dead or stuck rank ends the job after at most this (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
-  /** How this process takes part: alone, as the launcher of local workers, or as one rank. */
-  record Role(Kind kind, int rank, int worldSize, String masterAddr, int masterPort) {
-    enum Kind { SINGLE, LAUNCHER, RANK }
-  }
-
-  Role role(Map<String, String> env) {
-    Integer r = rank != null ? rank : intVar(env, "RANK");
-    Integer w = worldSize != null ? worldSize : intVar(env, "WORLD_SIZE");
-    String addr = masterAddr != null ? masterAddr : env.getOrDefault("MASTER_ADDR", "127.0.0.1");
-    Integer port = masterPort != null ? masterPort : intVar(env, "MASTER_PORT");
+  /** How this process takes part, from these options and else torchrun's environment variables. */
+  JobRole role(Map<String, String> env) {
     if (timeoutSeconds < 1) throw new IllegalArgumentException("--dist-timeout: expected >= 1 second, found " + timeoutSeconds);
-    if (r != null || w != null) {
-      if (nproc != null) throw new IllegalArgumentException("--nproc: starts its own workers; not with --rank/--world-size or RANK/WORLD_SIZE");
-      if (r == null || w == null) throw new IllegalArgumentException("joining a job needs both a rank and a world size (--rank and --world-size, or RANK and WORLD_SIZE)");
-      if (w < 1 || r < 0 || r >= w) throw new IllegalArgumentException("--rank " + r + ": expected in [0, " + w + ")");
-      if (w > 1 && port == null) throw new IllegalArgumentException("joining a job needs --master-port or MASTER_PORT");
-      return new Role(w == 1 ? Role.Kind.SINGLE : Role.Kind.RANK, r, w, addr, port == null ? 0 : port);
-    }
-    if (nproc != null) {
-      if (nproc < 1) throw new IllegalArgumentException("--nproc: expected >= 1, found " + nproc);
-      if (nproc > 1) return new Role(Role.Kind.LAUNCHER, 0, nproc, "127.0.0.1", port == null ? 0 : port);
-    }
-    return new Role(Role.Kind.SINGLE, 0, 1, addr, 0);
+    return JobRole.of(nproc, rank, worldSize, masterAddr, masterPort, env);
   }
 
   long timeoutMs() {
     return timeoutSeconds * 1000;
-  }
-
-  /** The command line for the workers: {@code args} without --nproc and its value. */
-  static List<String> withoutNproc(List<String> args) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--nproc")) {
-        i++;
-      } else if (!a.startsWith("--nproc=")) {
-        out.add(a);
-      }
-    }
-    return out;
-  }
-
-  private static Integer intVar(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) return null;
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("environment variable " + name + "='" + v + "': expected an integer");
-    }
   }
 }

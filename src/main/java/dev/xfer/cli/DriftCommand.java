@@ -4,31 +4,26 @@ import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.FashionMnist;
 import dev.xfer.data.GrayImages;
+import dev.xfer.data.ImageShift;
 import dev.xfer.data.LoaderConfig;
+import dev.xfer.data.stream.FolderStream;
+import dev.xfer.data.stream.ShiftedStream;
+import dev.xfer.data.stream.WindowStream;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.report.DriftChart;
-import dev.xfer.report.Machine;
-import dev.xfer.transfer.DriftDetector;
-import dev.xfer.transfer.DriftExperiment;
-import dev.xfer.transfer.FolderStream;
-import dev.xfer.transfer.GraySubsets;
-import dev.xfer.transfer.ImageShift;
-import dev.xfer.transfer.SeedSummary;
-import dev.xfer.transfer.ShiftedStream;
 import dev.xfer.transfer.SupervisedTraining;
-import dev.xfer.transfer.WindowStream;
-import dev.xfer.util.ComputeThreads;
+import dev.xfer.transfer.drift.DriftDetector;
+import dev.xfer.transfer.drift.DriftExperiment;
+import dev.xfer.transfer.drift.DriftReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code xfer drift}: a model over a stream of windows, drift detection and BN adaptation. */
@@ -89,12 +84,11 @@ final class DriftCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
   Path out;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     if (referenceWindows < 1) throw new IllegalArgumentException("--reference-windows: expected >= 1, found " + referenceWindows);
     LoadedModel weights = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null);
     if (weights.classNames().isEmpty()) throw new IllegalArgumentException("--model " + model + ": expected a classifier with class names, found none");
@@ -126,38 +120,8 @@ final class DriftCommand implements Callable<Integer> {
         model.getFileName(), stream, model, weights.classNames(), description, adaptWindows,
         fineTune == null ? "" : String.format(Locale.ROOT, ", then fine-tuning on their %d newest labelled images (%d epochs, Adam lr %s)",
             finetuneLabels, finetuneEpochs, finetuneLr)));
-    List<Double> frozenLast = new ArrayList<>();
-    List<Double> adaptedLast = new ArrayList<>();
-    List<String> detections = new ArrayList<>();
-    for (long seed : seeds) {
-      WindowStream s = streamOf.apply(seed);
-      DriftExperiment.Result r = DriftExperiment.run(weights, s, settings, seed);
-      md.append(String.format(Locale.ROOT, "%n## seed %d (threshold %.5f)%n%n| window | strength | MMD² | drift | frozen acc | adapted acc | frozen conf | adapted conf |%n|---|---|---|---|---|---|---|---|%n",
-          seed, r.threshold()));
-      for (DriftExperiment.Window w : r.windows()) {
-        String row = String.format(Locale.ROOT, "| %s | %s | %.5f | %s | %s | %s%s | %.3f | %.3f |%n", w.name(), figure(w.strength(), "%.2f"),
-            w.statistic(), w.driftDeclared() ? "yes" : "", figure(w.frozenAccuracy(), "%.4f"), figure(w.adaptedAccuracy(), "%.4f"),
-            w.adapted() ? "" : " (= frozen)", w.frozenConfidence(), w.adaptedConfidence());
-        md.append(row);
-        System.out.printf("seed %d %s", seed, row);
-      }
-      frozenLast.add(r.lastAccuracy(last, false));
-      adaptedLast.add(r.lastAccuracy(last, true));
-      detections.add(r.firedAt() < 0 ? "never"
-          : folders ? r.windows().get(r.firedAt()).name() + " (stream window " + r.firedAt() + ")"
-          : r.firedAt() + " (" + (r.firedAt() - shiftStart) + " after the shift starts)");
-      if (seed == seeds.get(0)) {
-        DriftChart.write(r, folders ? -1 : shiftStart, "xfer drift: " + stream + ", seed " + seed, out.resolve("drift.png"));
-      }
-    }
-    String frozen = frozenLast.stream().anyMatch(v -> v.isNaN()) ? "- (unlabelled)" : SeedSummary.of(frozenLast).toString();
-    String adapted = adaptedLast.stream().anyMatch(v -> v.isNaN()) ? "- (unlabelled)" : SeedSummary.of(adaptedLast).toString();
-    md.append(String.format(Locale.ROOT, "%n## summary%n%n| seeds | drift declared at window | frozen acc, last %d windows | adapted acc, last %d windows |%n|---|---|---|---|%n| %s | %s | %s | %s |%n",
-        last, last, seeds, String.join("; ", detections), frozen, adapted));
-    md.append(String.format(Locale.ROOT, "%nMachine: %s, LibTorch %d threads; %s.%n", Machine.describe(), torch.get_num_threads(), Instant.now()));
-    Files.writeString(out.resolve("windows.md"), md.toString());
-    System.out.printf(Locale.ROOT, "drift declared at: %s%nlast %d windows: frozen %s, adapted %s (mean ± sd over seeds %s)%nwrote %s and %s%n",
-        detections, last, frozen, adapted, seeds, out.resolve("windows.md"), out.resolve("drift.png"));
+    DriftReport.run(weights, streamOf, settings, seeds, last, folders ? null : shiftStart, md, out,
+        (r, seed, png) -> DriftChart.write(r, folders ? -1 : shiftStart, "xfer drift: " + stream + ", seed " + seed, png));
     return 0;
   }
 
@@ -170,20 +134,7 @@ final class DriftCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--model " + model + ": expected a classifier over Fashion-MNIST classes, found " + weights.classNames());
     }
     GrayImages test = FashionMnist.read(FashionMnist.parseLocation(data), FashionMnist.Part.TEST).select(labels);
-    int needed = (windows + referenceWindows) * windowSize;
-    if (needed > test.count()) {
-      throw new IllegalArgumentException("--windows " + windows + " x --window-size " + windowSize + " plus a reference of " + referenceWindows
-          + " windows need " + needed + " test images of " + weights.classNames() + "; the test file has " + test.count());
-    }
-    ShiftedStream.Ramp ramp = new ShiftedStream.Ramp(windows, windowSize, shiftStart, shiftEnd);
-    return seed -> {
-      GrayImages order = GraySubsets.shuffled(test, seed);
-      return new ShiftedStream(GraySubsets.range(order, 0, windows * windowSize), GraySubsets.range(order, windows * windowSize, needed),
-          shift, ramp, weights.classNames(), weights.preprocessing().imageSize(), weights.preprocessing().normalization(), seed);
-    };
-  }
-
-  private static String figure(double v, String format) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
+    return ShiftedStream.perSeed(test, shift, new ShiftedStream.Ramp(windows, windowSize, shiftStart, shiftEnd), referenceWindows,
+        weights.classNames(), weights.preprocessing().imageSize(), weights.preprocessing().normalization());
   }
 }

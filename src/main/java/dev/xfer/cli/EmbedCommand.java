@@ -1,26 +1,18 @@
 package dev.xfer.cli;
 
-import dev.xfer.data.BadImageException;
 import dev.xfer.data.ImageDecoder;
-import dev.xfer.kernels.PreprocessKernel;
+import dev.xfer.data.InputImages;
 import dev.xfer.kernels.Tensors;
-import dev.xfer.model.FiniteCheck;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.Npy;
-import dev.xfer.model.io.NpyArray;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +48,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Override
   public Integer call() throws Exception {
@@ -73,8 +65,9 @@ final class EmbedCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--logits: " + weights.weights.getFileName() + " has no classifier (include_top=False weights)");
       }
       Preprocessing pre = imageSize == null ? loaded.preprocessing() : loaded.preprocessing().withImageSize(imageSize);
-      Source source = inputs.npy != null ? fromNpy(inputs.npy, pre, weights.allowNonFinite) : fromImages(inputs.images, pre);
-      layoutOption.applyOnCpu(model, source.height(), source.width());
+      InputImages source = inputs.npy != null ? InputImages.fromNpy(inputs.npy, pre, weights.allowNonFinite)
+          : InputImages.fromImages(inputs.images, pre);
+      memoryFormatOption.applyOnCpu(model, source.height(), source.width());
       long count = source.count();
       if (count == 0) throw new IllegalArgumentException("--input: " + inputs.npy + " holds no images (N = 0)");
       float[] result = null;
@@ -98,100 +91,5 @@ final class EmbedCommand implements Callable<Integer> {
           logits ? "logits" : "pooled features", (System.nanoTime() - start) / 1e9);
     }
     return 0;
-  }
-
-  /** The inputs, preprocessed one batch at a time. */
-  private interface Source {
-    long count();
-
-    /** Height and width of the batches' images. */
-    int height();
-
-    int width();
-
-    /** Images {@code start .. start + n - 1} as a float32 (n, 3, H, W) batch. */
-    Tensor batch(long start, long n) throws BadImageException;
-  }
-
-  private static Source fromNpy(Path file, Preprocessing pre, boolean allowNonFinite) throws Exception {
-    NpyArray array = Npy.read(file);
-    long[] s = array.shape();
-    if (array.floats() != null && s.length == 4 && s[1] == 3) {
-      String nonFinite = FiniteCheck.firstNonFiniteItem(array.floats(), s[0]);
-      if (nonFinite != null && !allowNonFinite) {
-        throw new IllegalArgumentException("--input: " + file + ": " + nonFinite + "; inputs must be finite (--allow-nonfinite to embed it anyway)");
-      }
-      if (nonFinite != null) System.err.println("warning: --input: " + file + ": " + nonFinite);
-      Tensor all = Tensors.ofFloats(array.floats(), s);
-      return new Source() {
-        public long count() {
-          return s[0];
-        }
-
-        public int height() {
-          return (int) s[2];
-        }
-
-        public int width() {
-          return (int) s[3];
-        }
-
-        public Tensor batch(long start, long n) {
-          return all.narrow(0, start, n);
-        }
-      };
-    }
-    if (array.bytes() != null && s.length == 4 && s[3] == 3) {
-      long per = s[1] * s[2] * 3;
-      return new Source() {
-        public long count() {
-          return s[0];
-        }
-
-        public int height() {
-          return pre.imageSize();
-        }
-
-        public int width() {
-          return pre.imageSize();
-        }
-
-        public Tensor batch(long start, long n) {
-          List<Tensor> images = new ArrayList<>();
-          for (long i = start; i < start + n; i++) {
-            byte[] pixels = java.util.Arrays.copyOfRange(array.bytes(), (int) (i * per), (int) ((i + 1) * per));
-            try (BytePointer p = new BytePointer(pixels)) {
-              images.add(torch.from_blob(p, new long[] {s[1], s[2], 3}, new TensorOptions(ScalarType.Byte)).clone());
-            }
-          }
-          return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
-        }
-      };
-    }
-    throw new IllegalArgumentException(file.getFileName() + ": expected float32 (N, 3, H, W) or uint8 (N, H, W, 3), found "
-        + array.descr() + " " + java.util.Arrays.toString(s));
-  }
-
-  private static Source fromImages(List<Path> files, Preprocessing pre) {
-    ImageDecoder decoder = new ImageDecoder(false, pre.jpegIdct());
-    return new Source() {
-      public long count() {
-        return files.size();
-      }
-
-      public int height() {
-        return pre.imageSize();
-      }
-
-      public int width() {
-        return pre.imageSize();
-      }
-
-      public Tensor batch(long start, long n) throws BadImageException {
-        List<Tensor> images = new ArrayList<>();
-        for (Path f : files.subList((int) start, (int) (start + n))) images.add(decoder.decode(f));
-        return PreprocessKernel.run(images, pre.imageSize(), pre.imageSize(), pre.normalization());
-      }
-    };
   }
 }

@@ -3,21 +3,21 @@ package dev.xfer.cli;
 import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.FolderCheck;
+import dev.xfer.data.FolderData;
+import dev.xfer.data.FolderSplits;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Xception;
-import dev.xfer.train.ClassificationMetrics;
+import dev.xfer.report.EvaluationReport;
 import dev.xfer.train.Evaluator;
-import dev.xfer.train.FolderData;
 import dev.xfer.util.Json;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import picocli.CommandLine.Command;
@@ -49,7 +49,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--allow-nonfinite", description = "Load a model holding NaN or infinite values (or a negative BatchNorm variance) with a warning instead of refusing it.")
   boolean allowNonFinite;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Override
   public Integer call() throws Exception {
@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
       int size = loaded.preprocessing().imageSize();
-      layoutOption.applyOnCpu(net, size, size);
+      memoryFormatOption.applyOnCpu(net, size, size);
       DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
       ImageFolder folder = ImageFolder.scan(data, report);
       List<String> classes = folder.classes();
@@ -68,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--data: " + data + " has classes " + classes + ", the model was trained on "
             + loaded.classNames());
       }
-      List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
+      List<Sample> ordered = FolderCheck.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
           policy == BadImagePolicy.FAIL);
       LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(0)
           .withNormalization(loaded.preprocessing().normalization()).withJpegIdct(loaded.preprocessing().jpegIdct())
@@ -77,50 +77,13 @@ final class EvaluateCommand implements Callable<Integer> {
       try (FolderData examples = FolderSplits.split(split, ordered, classes, config, report, data)) {
         r = Evaluator.evaluate(net, examples, batchSize);
       }
+      EvaluationReport found = new EvaluationReport(model, data, split, r, classes);
       if (json) {
-        System.out.println(Json.object(document(r, classes)));
+        System.out.println(Json.object(found.document()));
       } else {
-        printTables(r, classes);
+        found.printTables(System.out);
       }
     }
     return 0;
-  }
-
-  private Map<String, Object> document(Evaluator.Result r, List<String> classes) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", model.toString());
-    m.put("data", data.toString());
-    m.put("split", split);
-    m.put("images", r.metrics().count());
-    m.put("loss", r.loss());
-    m.put("accuracy", r.accuracy());
-    m.put("classes", classes);
-    m.put("per_class", r.metrics().perClass(classes));
-    m.put("confusion_matrix", r.metrics().confusionRows());
-    return m;
-  }
-
-  private void printTables(Evaluator.Result r, List<String> classes) {
-    ClassificationMetrics m = r.metrics();
-    System.out.printf(Locale.ROOT, "%s on %s %s: %d images, loss %.4f, accuracy %.4f%n%n", model.getFileName(), data,
-        split, m.count(), r.loss(), r.accuracy());
-    int width = 5 + classes.stream().mapToInt(String::length).max().orElse(5);
-    System.out.printf(Locale.ROOT, "%-" + width + "s  precision  recall     f1  support%n", "class");
-    long[][] confusion = m.confusion();
-    for (int c = 0; c < classes.size(); c++) {
-      long support = 0;
-      for (long v : confusion[c]) support += v;
-      System.out.printf(Locale.ROOT, "%-" + width + "s  %9.4f  %6.4f  %.4f  %7d%n", classes.get(c), m.precision(c),
-          m.recall(c), m.f1(c), support);
-    }
-    System.out.printf("%nconfusion matrix (rows: true class, columns: predicted)%n");
-    StringBuilder header = new StringBuilder(String.format("%-" + width + "s", ""));
-    for (int c = 0; c < classes.size(); c++) header.append(String.format(" %7s", "[" + c + "]"));
-    System.out.println(header);
-    for (int c = 0; c < classes.size(); c++) {
-      StringBuilder row = new StringBuilder(String.format("%-" + width + "s", "[" + c + "] " + classes.get(c)));
-      for (long v : confusion[c]) row.append(String.format(" %7d", v));
-      System.out.println(row);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.xfer.cli;
 
-import dev.xfer.data.BadImageException;
 import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.ImageDecoder;
 import dev.xfer.kernels.HeadKernel;
@@ -10,12 +9,10 @@ import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
-import dev.xfer.util.Json;
+import dev.xfer.report.PredictionPrinter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
@@ -52,92 +49,43 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--allow-nonfinite", description = "Load a model holding NaN or infinite values (or a negative BatchNorm variance) with a warning instead of refusing it.")
   boolean allowNonFinite;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Override
   public Integer call() throws Exception {
     if (topK < 1) throw new IllegalArgumentException("--top-k: expected at least 1, found " + topK);
     if (batchSize < 1) throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
     BadImagePolicy policy = BadImagePolicy.parse(onBadImage);
-    List<Path> usable = usableImages(policy); // a bad file fails now, before any model work
+    List<Path> usable = policy.structurallySound(images); // a bad file fails now, before any model work
     try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
       LoadedModel loaded = ModelLoader.load(model, ModelLoader.Format.AUTO, null, null, allowNonFinite);
       Xception net = loaded.build(model.getFileName().toString());
       if (!net.hasClassifier()) throw new IllegalArgumentException("--model: " + model.getFileName() + " has no classifier");
       int size = loaded.preprocessing().imageSize();
-      layoutOption.applyOnCpu(net, size, size);
+      memoryFormatOption.applyOnCpu(net, size, size);
       List<String> names = loaded.classNames();
       Map<String, Tensor> t = StateDict.tensorsOf(net);
       Tensor weight = t.get("fc.weight").detach().contiguous();
       Tensor bias = t.get("fc.bias").detach().contiguous();
       ImageDecoder decoder = new ImageDecoder(false, loaded.preprocessing().jpegIdct());
+      PredictionPrinter printer = new PredictionPrinter(topK, json, System.out);
       for (int start = 0; start < usable.size(); start += batchSize) {
         List<Path> chunk = new ArrayList<>(usable.subList(start, Math.min(usable.size(), start + batchSize)));
         try (PointerScope batchScope = new PointerScope()) {
           List<Tensor> decoded = new ArrayList<>();
           for (java.util.Iterator<Path> it = chunk.iterator(); it.hasNext(); ) {
-            Tensor image = decode(decoder, it.next(), policy);
+            Tensor image = policy.decode(decoder, it.next());
             if (image == null) it.remove(); else decoded.add(image);
           }
           if (chunk.isEmpty()) continue;
           Tensor x = PreprocessKernel.run(decoded, size, size, loaded.preprocessing().normalization());
           float[] probs = Tensors.toFloatArray(HeadKernel.forward(net.forwardFeatures(x).contiguous(), weight, bias));
           int k = (int) weight.size(0);
-          for (int i = 0; i < chunk.size(); i++) print(chunk.get(i), probs, i * k, k, names);
+          for (int i = 0; i < chunk.size(); i++) printer.print(chunk.get(i), probs, i * k, k, names);
         }
       }
     }
     return 0;
   }
 
-  /** The images that pass the checks needing no decode; under fail the first bad one is an error. */
-  private List<Path> usableImages(BadImagePolicy policy) throws BadImageException {
-    List<Path> usable = new ArrayList<>();
-    for (Path p : images) {
-      try {
-        ImageDecoder.checkStructure(p);
-        usable.add(p);
-      } catch (BadImageException e) {
-        if (policy == BadImagePolicy.FAIL) throw e;
-        System.err.println("skipped " + e.getMessage());
-      }
-    }
-    return usable;
-  }
-
-  /** The decoded image, or null when it is skipped under the policy. */
-  private static Tensor decode(ImageDecoder decoder, Path file, BadImagePolicy policy) throws BadImageException {
-    try {
-      return decoder.decode(file);
-    } catch (BadImageException e) {
-      if (policy == BadImagePolicy.FAIL) throw e;
-      System.err.println("skipped " + e.getMessage());
-      return null;
-    }
-  }
-
-  private void print(Path file, float[] probs, int offset, int k, List<String> names) {
-    List<Integer> order = new ArrayList<>();
-    for (int j = 0; j < k; j++) order.add(j);
-    order.sort((a, b) -> Float.compare(probs[offset + b], probs[offset + a]));
-    List<Object> top = new ArrayList<>();
-    StringBuilder line = new StringBuilder(file.toString());
-    for (int r = 0; r < Math.min(topK, k); r++) {
-      int c = order.get(r);
-      String name = c < names.size() ? names.get(c) : "class_" + c;
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("class", name);
-      m.put("probability", (double) probs[offset + c]);
-      top.add(m);
-      line.append(String.format(Locale.ROOT, "  %s %.4f", name, probs[offset + c]));
-    }
-    if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("file", file.toString());
-      doc.put("top", top);
-      System.out.println(Json.object(doc));
-    } else {
-      System.out.println(line);
-    }
-  }
 }

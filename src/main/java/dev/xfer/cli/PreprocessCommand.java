@@ -1,28 +1,24 @@
 package dev.xfer.cli;
 
 import dev.xfer.data.BadImagePolicy;
-import dev.xfer.data.Batch;
 import dev.xfer.data.DataReport;
-import dev.xfer.data.Epoch;
 import dev.xfer.data.ExampleOrder;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.InvalidDataFolderException;
-import dev.xfer.data.Loader;
 import dev.xfer.data.LoaderConfig;
-import dev.xfer.data.NpyStreamWriter;
 import dev.xfer.data.Sample;
 import dev.xfer.data.Split;
+import dev.xfer.data.TensorExport;
 import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.Normalization;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -86,8 +82,7 @@ public final class PreprocessCommand implements Callable<Integer> {
           + " (PIL, OpenCV). Default: fast with keras-xception normalisation, accurate with imagenet.")
   String jpegIdct;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: min(4, cores)).")
-  Integer threads;
+  @Mixin DecodeThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
@@ -102,28 +97,10 @@ public final class PreprocessCommand implements Callable<Integer> {
     boolean folder = inputs.data != null;
     List<Sample> samples = folder ? folderSamples(report) : imageSamples();
     long start = System.nanoTime();
-    String base = out.getFileName().toString().replaceFirst("\\.npy$", "");
-    Path labelsPath = out.resolveSibling(base + ".labels.npy");
-    Path filesPath = out.resolveSibling(base + ".files.txt");
-    List<String> files = new ArrayList<>();
-    long written;
-    try (Loader loader = new Loader(samples, config, report);
-        NpyStreamWriter x = new NpyStreamWriter(out, NpyStreamWriter.Type.FLOAT32, 3, imageSize, imageSize);
-        NpyStreamWriter y = folder ? new NpyStreamWriter(labelsPath, NpyStreamWriter.Type.INT64) : null;
-        Epoch epoch = loader.epoch(0)) {
-      for (Batch b : epoch) {
-        try (b) {
-          x.write(b.images());
-          if (y != null) y.write(b.labels());
-          for (Path p : b.files()) files.add(p.toString());
-        }
-      }
-      if (x.rows() == 0) throw new IllegalStateException("no image could be decoded; nothing written (" + report.summary() + ")");
-      written = x.rows();
-      x.finish();
-      if (y != null) y.finish();
-    }
-    Files.write(filesPath, files, StandardCharsets.UTF_8);
+    TensorExport export = TensorExport.of(out);
+    long written = export.write(samples, config, report, folder);
+    Path labelsPath = export.labels();
+    Path filesPath = export.files();
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf("wrote %s: float32 (%d, 3, %d, %d)%s, %s in %.2f s; %s%n", out, written, imageSize, imageSize,
         folder ? ", " + labelsPath + ": int64 (" + written + ")" : "", filesPath,
@@ -136,7 +113,7 @@ public final class PreprocessCommand implements Callable<Integer> {
     if (imageSize < 1 || imageSize > ImageSizes.MAX) {
       throw usage("--image-size: expected 1 to " + ImageSizes.MAX + ", found " + imageSize);
     }
-    if (threads != null && threads < 1) throw usage("--threads: expected at least 1, found " + threads);
+    if (threads.count != null && threads.count < 1) throw usage("--threads: expected at least 1, found " + threads.count);
     if (inputs.data == null && (split != null || stratified || orderSeed != null || classes != null)) {
       throw usage("--split, --stratified, --order-seed and --classes apply to --data only");
     }
@@ -159,7 +136,7 @@ public final class PreprocessCommand implements Callable<Integer> {
     }
     LoaderConfig c = LoaderConfig.defaults(imageSize).withShuffleBuffer(0).withCacheBudgetBytes(0)
         .withNormalization(norm).withJpegIdct(idct).withOnBadImage(policy).withExifOrientation(exif);
-    return threads == null ? c : c.withDecodeThreads(threads);
+    return threads.count == null ? c : c.withDecodeThreads(threads.count);
   }
 
   private List<Sample> folderSamples(DataReport report) throws Exception {

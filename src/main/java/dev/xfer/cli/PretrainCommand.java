@@ -1,7 +1,9 @@
 package dev.xfer.cli;
 
 import dev.xfer.data.FashionMnist;
+import dev.xfer.data.GrayImageData;
 import dev.xfer.data.GrayImages;
+import dev.xfer.data.GraySubsets;
 import dev.xfer.data.TargetSetWriter;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.model.ModelFile;
@@ -9,16 +11,14 @@ import dev.xfer.model.Numerics;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
-import dev.xfer.report.Machine;
 import dev.xfer.report.ModelCard;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
-import dev.xfer.train.GrayImageData;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
-import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
+import dev.xfer.util.Machine;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -94,13 +95,12 @@ final class PretrainCommand implements Callable<Integer> {
       description = "Target images per class: train and valid from the training file, test from the test file (default: ${DEFAULT-VALUE}).")
   String targetCounts;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
     ImageSizes.check(imageSize);
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     // The training engine holds parameter tensors that live inside dictionaries LibTorch returns;
     // this scope keeps those alive for the whole run (the garbage collector would free them).
     try (PointerScope scope = new PointerScope()) {
@@ -112,16 +112,19 @@ final class PretrainCommand implements Callable<Integer> {
     Path dir = FashionMnist.parseLocation(data);
     int[] sourceLabels = FashionMnist.labelsOf(classes);
     List<String> sourceNames = Arrays.stream(sourceLabels).mapToObj(FashionMnist.CLASSES::get).toList();
-    TargetSetWriter.Counts counts = parseCounts(targetCounts);
+    TargetSetWriter.Counts counts = TargetSetWriter.Counts.parse(targetCounts);
     GrayImages trainFile = FashionMnist.read(dir, FashionMnist.Part.TRAIN);
     GrayImages testFile = FashionMnist.read(dir, FashionMnist.Part.TEST);
     Files.createDirectories(out);
     String command = commandLine();
-    if (targetOut != null) writeTargetSet(trainFile, testFile, sourceLabels, counts, command);
+    if (targetOut != null) {
+      int n = TargetSetWriter.writeOtherClasses(targetOut, trainFile, testFile, sourceLabels, counts, seed, command);
+      System.out.printf("target set: %d PNG files for %s in %s%n", n, TargetSetWriter.otherClasses(sourceLabels), targetOut);
+    }
 
-    GrayImages train = subset(trainFile.select(sourceLabels), perClass);
+    GrayImages train = GraySubsets.perClassInFileOrder(trainFile.select(sourceLabels), classes, perClass, seed);
     GrayImages test = testFile.select(sourceLabels);
-    GrayImages valid = subset(test, validPerClass);
+    GrayImages valid = GraySubsets.perClassInFileOrder(test, classes, validPerClass, seed);
     Normalization norm = Normalization.KERAS_XCEPTION;
     GrayImageData trainData = new GrayImageData(sourceNames, train, imageSize, norm, seed);
     GrayImageData testData = new GrayImageData(sourceNames, test, imageSize, norm, seed);
@@ -151,42 +154,6 @@ final class PretrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A seeded random choice of {@code perClass} images of every class, in file order; all when perClass <= 0. */
-  private GrayImages subset(GrayImages all, int perClass) {
-    if (perClass <= 0) return all;
-    int k = classes.size();
-    List<Integer> keep = new ArrayList<>();
-    for (int label = 0; label < k; label++) {
-      List<Integer> idx = new ArrayList<>(all.indicesOf(label));
-      java.util.Collections.shuffle(idx, new java.util.Random(seed * 31 + label));
-      if (idx.size() < perClass) throw new IllegalArgumentException(perClass + " images per class: class " + classes.get(label) + " has " + idx.size());
-      keep.addAll(idx.subList(0, perClass));
-    }
-    java.util.Collections.sort(keep);
-    int plane = all.rows() * all.cols();
-    byte[] px = new byte[keep.size() * plane];
-    int[] y = new int[keep.size()];
-    for (int i = 0; i < keep.size(); i++) {
-      System.arraycopy(all.pixels(), keep.get(i) * plane, px, i * plane, plane);
-      y[i] = all.labels()[keep.get(i)];
-    }
-    return new GrayImages(all.rows(), all.cols(), px, y);
-  }
-
-  private void writeTargetSet(GrayImages trainFile, GrayImages testFile, int[] sourceLabels,
-      TargetSetWriter.Counts counts, String command) throws java.io.IOException {
-    List<Integer> target = new ArrayList<>();
-    for (int l = 0; l < FashionMnist.CLASSES.size(); l++) {
-      final int label = l;
-      if (Arrays.stream(sourceLabels).noneMatch(s -> s == label)) target.add(l);
-    }
-    int[] labels = target.stream().mapToInt(Integer::intValue).toArray();
-    List<String> names = target.stream().map(FashionMnist.CLASSES::get).toList();
-    int n = TargetSetWriter.write(targetOut, trainFile, "train", testFile, "t10k", labels, names, counts, seed);
-    Files.writeString(targetOut.resolve("README.md"), TargetSetWriter.provenance(names, counts, seed, command));
-    System.out.printf("target set: %d PNG files for %s in %s%n", n, names, targetOut);
-  }
-
   private void writeHistory(List<EpochRecord> history) throws java.io.IOException {
     List<Object> rows = new ArrayList<>();
     for (EpochRecord r : history) rows.add(r.toMap());
@@ -213,13 +180,4 @@ final class PretrainCommand implements Callable<Integer> {
     }
   }
 
-  static TargetSetWriter.Counts parseCounts(String text) {
-    String[] p = text.split(",");
-    try {
-      if (p.length != 3) throw new NumberFormatException();
-      return new TargetSetWriter.Counts(Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip()), Integer.parseInt(p[2].strip()));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--target-counts " + text + ": expected TRAIN,VALID,TEST (three integers, e.g. 50,50,100)");
-    }
-  }
 }

@@ -1,37 +1,35 @@
 package dev.xfer.cli;
 
-import dev.xfer.data.Augmentation;
-import dev.xfer.data.BadImagePolicy;
 import dev.xfer.data.DataReport;
 import dev.xfer.data.ExampleOrder;
+import dev.xfer.data.FolderCheck;
+import dev.xfer.data.FolderData;
+import dev.xfer.data.FolderSplits;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
-import dev.xfer.dist.DataParallel;
-import dev.xfer.dist.DistributedContext;
-import dev.xfer.dist.WorkerLauncher;
+import dev.xfer.distributed.DataParallel;
+import dev.xfer.distributed.DistributedContext;
+import dev.xfer.distributed.JobRole;
+import dev.xfer.distributed.LauncherWatch;
+import dev.xfer.distributed.WorkerLauncher;
 import dev.xfer.model.LoadedModel;
-import dev.xfer.model.ModelFile;
+import dev.xfer.model.MemoryFormat;
 import dev.xfer.model.Xception;
-import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.report.Charts;
-import dev.xfer.train.EarlyStopping;
+import dev.xfer.selfcheck.FastPathGate;
 import dev.xfer.train.EpochRecord;
 import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
-import dev.xfer.train.FolderData;
 import dev.xfer.train.MixedPrecision;
-import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
 import dev.xfer.train.RunDirectory;
-import dev.xfer.util.ComputeThreads;
-import dev.xfer.util.Json;
+import dev.xfer.train.TrainingRun;
+import dev.xfer.train.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -45,9 +43,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Fine-tune Xception on DIR/<class>/<image> with the transfer recipe: tfds splits (test train[:10%%], valid train[10%%:25%%], train train[25%%:]), images resized like tf.image.resize and scaled like the weights expect, batches of 32 from a 1000-element shuffle buffer; phase 1 trains a new global-average-pool + dense softmax head on the frozen backbone (BatchNorm in inference mode; pooled features cached), phase 2 fine-tunes from --unfreeze-from on. SGD in Keras' form with legacy decay (AdamW, cosine schedule, label smoothing, a backbone learning-rate multiplier, early stopping, augmentation and bf16 autocast are options). Writes RUN_DIR/model.safetensors, history.json, metrics.json, config.json, curves.png, confusion.png and a checkpoint after every epoch; --resume continues a run.")
 final class TrainCommand implements Callable<Integer> {
-  /** Sub-folder of RUN_DIR where --nproc puts the logs of ranks 1..N-1. */
-  static final String WORKER_LOGS = "workers";
-
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Image folder, one sub-folder per class.")
   Path data;
 
@@ -155,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--amp", description = "bf16 autocast with float32 master weights (CPUs with AVX512-BF16 or AMX; refused elsewhere).")
   boolean amp;
 
-  @Mixin LayoutOption layoutOption;
+  @Mixin MemoryFormatOption memoryFormatOption;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto", description = "Where to train: cpu, cuda, or auto (cuda when LibTorch has it, else cpu) (default: ${DEFAULT-VALUE}).")
   String device;
@@ -163,23 +158,25 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--on-bad-image", defaultValue = "skip", paramLabel = "skip|fail", description = "Unreadable images: skip (reported, counted) or fail (default: ${DEFAULT-VALUE}).")
   String onBadImage;
 
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
-    DistributedOptions.Role role = distributed.role(System.getenv());
-    if (role.kind() == DistributedOptions.Role.Kind.LAUNCHER) return launch(role.worldSize(), role.masterPort());
-    if (role.kind() == DistributedOptions.Role.Kind.SINGLE) return train(DataParallel.single());
-    LauncherWatch.startIfLaunched(System.getenv());
+    JobRole role = distributed.role(System.getenv());
+    if (role.kind() == JobRole.Kind.LAUNCHER) return launch(role.worldSize(), role.masterPort());
+    if (role.kind() == JobRole.Kind.SINGLE) return train(DataParallel.single());
+    LauncherWatch.startIfLaunched(System.getenv(), launcher -> {
+      System.err.println("worker: the launcher (pid " + launcher + ") has ended; stopping");
+      System.exit(1);
+    });
     if (!Devices.resolve(device).equals("cpu")) {
       throw new IllegalArgumentException("distributed training runs on CPU with Gloo in this build (--device cpu);"
           + " NCCL needs the -gpu presets, see docs/distributed.md");
     }
-    if (threads == null) { // share the cores among the ranks on this machine, as torchrun's OMP_NUM_THREADS does
+    if (threads.count == null) { // share the cores among the ranks on this machine, as torchrun's OMP_NUM_THREADS does
       String local = System.getenv("LOCAL_WORLD_SIZE");
       int perMachine = local == null ? 1 : Math.max(1, Integer.parseInt(local.trim()));
-      threads = Math.max(1, Runtime.getRuntime().availableProcessors() / perMachine);
+      threads.count = Math.max(1, Runtime.getRuntime().availableProcessors() / perMachine);
     }
     System.out.printf("rank %d of %d: joining %s:%d%s%n", role.rank(), role.worldSize(), role.masterAddr(),
         role.masterPort(), distributed.syncBatchNorm ? " (synchronised BatchNorm)" : "");
@@ -191,17 +188,17 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Starts {@code n} local workers running this command as ranks 0..n-1 and waits for them all. */
   private int launch(int n, int port) throws Exception {
-    try (RunDirectory run = openRunDir()) { // fail here, not in n workers; the workers share this lock
+    try (RunDirectory run = new TrainingRun(settings()).open()) { // fail here, not in n workers; the workers share this lock
       return RunDirectory.failingStart(run, () -> launchInto(n, port));
     }
   }
 
   private int launchInto(int n, int port) throws Exception {
-    Path logs = Files.createDirectories(out.resolve(WORKER_LOGS));
+    Path logs = Files.createDirectories(out.resolve(TrainingRun.WORKER_LOGS));
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     int first = spec.parent() != null ? args.indexOf(spec.name()) + 1 : 0;
     List<String> workerArgs = new java.util.ArrayList<>(List.of(spec.name()));
-    workerArgs.addAll(DistributedOptions.withoutNproc(args.subList(first, args.size())));
+    workerArgs.addAll(JobRole.withoutNproc(args.subList(first, args.size())));
     int masterPort = port > 0 ? port : WorkerLauncher.freePort();
     System.out.printf("starting %d workers (rank 0 prints here; ranks 1..%d log to %s), rendezvous 127.0.0.1:%d%n",
         n, n - 1, logs, masterPort);
@@ -210,30 +207,26 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Integer train(DataParallel parallel) throws Exception {
-    if (threads != null) ComputeThreads.set(threads);
+    threads.apply();
     String resolvedDevice = Devices.resolve(device);
     System.out.println("device: " + resolvedDevice + "; bf16 on this CPU: "
         + (MixedPrecision.cpuSupportsBf16() ? "supported" : "not supported") + (amp ? " (--amp on)" : ""));
     boolean cuda = resolvedDevice.equals("cuda");
     if (amp && !cuda) MixedPrecision.requireCpuSupport();
-    if (restoreBest && earlyStoppingPatience == null) throw new IllegalArgumentException("--restore-best: needs --early-stopping PATIENCE");
-    monitor(); // a bad --monitor fails before any data is read
-    if (resumeWithChanges && !resume) throw new IllegalArgumentException("--resume-with-changes: needs --resume");
-    List<PhaseConfig> phases = List.of(
-        phase(new PhaseConfig("head", headEpochs, headLr, headDecay, momentum, false, "head")),
-        phase(new PhaseConfig("finetune", finetuneEpochs, finetuneLr, finetuneDecay, momentum, false, unfreezeFrom)));
-    boolean writer = parallel.writesOutputs();
-    try (RunDirectory run = writer ? openRunDir() : null) {
-      return RunDirectory.failingStart(run, () -> trainInto(parallel, phases, cuda));
+    TrainingSettings settings = settings();
+    settings.validate();
+    TrainingRun run = new TrainingRun(settings);
+    try (RunDirectory dir = parallel.writesOutputs() ? run.open() : null) {
+      return RunDirectory.failingStart(dir, () -> trainInto(run, settings, parallel, cuda));
     }
   }
 
-  private Integer trainInto(DataParallel parallel, List<PhaseConfig> phases, boolean cuda) throws Exception {
+  private Integer trainInto(TrainingRun run, TrainingSettings settings, DataParallel parallel, boolean cuda) throws Exception {
     boolean writer = parallel.writesOutputs();
-    if (resume) ResumeCheck.requireSameWorldSize(out, parallel.worldSize());
+    run.checkWorldSize(parallel.worldSize());
     DataReport report = new DataReport(issue -> System.err.println("skipped " + issue));
     ImageFolder folder = ImageFolder.scan(data, report);
-    List<Sample> ordered = FolderSplits.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
+    List<Sample> ordered = FolderCheck.decodable(ExampleOrder.tfds().sort(folder.samples()), report,
         onBadImage.equalsIgnoreCase("fail"));
     FolderSplits.requireDisjoint(ordered, "--train-split", trainSplit, "--valid-split", validSplit, "--test-split", testSplit);
     List<String> classes = folder.classes();
@@ -250,63 +243,47 @@ final class TrainCommand implements Callable<Integer> {
       torch.globalContext().setBenchmarkCuDNN(true); // fixed input shapes: let cuDNN pick the fastest kernels
       model.to(new org.bytedeco.pytorch.Device("cuda"), false);
     }
-    NetworkLayout layout = layoutOption.resolve(cuda);
+    MemoryFormat format = memoryFormatOption.resolve(cuda);
     if (!cuda) { // a fast path runs only after it matched NCHW float32 on this host; the run records what it used
-      FastPathGate.Choice checked = layoutOption.checkOnCpu(layout, amp, model.config(), size, size, System.out);
-      layout = layout.afterCheck(checked.channelsLast());
+      FastPathGate.Choice checked = memoryFormatOption.checkOnCpu(format, amp, model.config(), size, size, System.out);
+      format = format.afterCheck(checked.channelsLast());
       amp = checked.bf16();
     }
-    System.out.println(layout.describe());
-    if (layout.channelsLast()) model.useChannelsLast();
+    System.out.println(format.describe());
+    if (format.channelsLast()) model.useChannelsLast();
     LoaderConfig config = LoaderConfig.defaults(size).withBatchSize(batchSize).withShuffleBuffer(shuffleBuffer)
         .withSeed(seed).withNormalization(loaded.preprocessing().normalization()).withJpegIdct(loaded.preprocessing().jpegIdct())
-        .withOnBadImage(BadImagePolicy.valueOf(onBadImage.toUpperCase(Locale.ROOT)));
-    Augmentation augmentation = new Augmentation(randomFlip, randomResizedCrop, 0.08, 1.0, 3.0 / 4, 4.0 / 3);
-    Map<String, Object> record = TrainRecord.config(this, loaded, classes, size, parallel, layout);
-    record.put("data_fingerprint", ResumeCheck.fingerprint(classes, folder.samples()));
-    if (resume) record = ResumeCheck.compare(out, record, resumeWithChanges); // before anything is overwritten
-    if (writer) dev.xfer.util.OutputFiles.writeString(out.resolve("config.json"), Json.object(record) + "\n");
+        .withOnBadImage(settings.badImagePolicy());
+    run.recordConfig(settings.config(loaded, classes, size, parallel, format, amp), classes, folder.samples(), writer);
     try (PointerScope scope = new PointerScope();
-        FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(augmentation), report, data);
+        FolderData train = FolderSplits.split(trainSplit, ordered, classes, config.withAugmentation(settings.augmentation()), report, data);
         FolderData valid = FolderSplits.split(validSplit, ordered, classes, config, report, data);
         FolderData test = FolderSplits.split(testSplit, ordered, classes, config, report, data)) {
       System.out.printf("data: %s, %d classes; train %d, valid %d, test %d images%n", data, classes.size(),
           train.size(), valid.size(), test.size());
       FineTuner.Options options = new FineTuner.Options(batchSize, seed, !noFeatureCache, out, ProgressPrinter.console())
-          .withEarlyStopping(earlyStoppingPatience == null ? null
-              : new EarlyStopping(earlyStoppingPatience, earlyStoppingMinDelta, restoreBest, monitor()))
-          .withAmp(amp).withParallel(parallel);
-      List<EpochRecord> history = new FineTuner(model, phases, options).run(train, valid);
+          .withEarlyStopping(settings.earlyStopping()).withAmp(amp).withParallel(parallel);
+      List<EpochRecord> history = new FineTuner(model, settings.phases(), options).run(train, valid);
       Evaluator.Result result = Evaluator.evaluate(model, test, batchSize, amp, parallel);
       if (!writer) {
         System.out.printf(Locale.ROOT, "test: loss %.4f, accuracy %.4f (%d images, all ranks); rank 0 writes the run%n",
             result.loss(), result.accuracy(), result.metrics().count());
         return 0;
       }
-      ModelFile.save(out.resolve("model.safetensors"), model, loaded.preprocessing().withImageSize(size), classes);
-      TrainRecord.writeMetrics(out, result, classes, report);
-      Charts.curves(history, "xfer train: " + data.getFileName(), out.resolve("curves.png"));
-      Charts.confusion(result.metrics().confusion(), classes, "test confusion (rows: true class)", out.resolve("confusion.png"));
+      run.writeResults(model, loaded.preprocessing().withImageSize(size), classes, result, report);
+      Charts.curves(history, "xfer train: " + data.getFileName(), run.curvesChart());
+      Charts.confusion(result.metrics().confusion(), classes, "test confusion (rows: true class)", run.confusionChart());
       System.out.printf(Locale.ROOT, "test: loss %.4f, accuracy %.4f (%d images); data: %s%nwrote %s%n",
           result.loss(), result.accuracy(), result.metrics().count(), report.summary(), out);
     }
     return 0;
   }
 
-  /** The recipe's phase with the optional choices from the command line. */
-  private PhaseConfig phase(PhaseConfig base) {
-    PhaseConfig p = base.withSchedule(PhaseConfig.Schedule.parse(schedule)).withLabelSmoothing(labelSmoothing)
-        .withBackboneLrMultiplier(backboneLrMult);
-    return PhaseConfig.OptimizerKind.parse(optimizer) == PhaseConfig.OptimizerKind.ADAMW ? p.withAdamW(weightDecay) : p;
-  }
-
-  private RunDirectory openRunDir() throws java.io.IOException {
-    return RunDirectory.open(out, data, resume, java.util.Set.of(WORKER_LOGS));
-  }
-
-  EarlyStopping.Monitor monitor() {
-    for (EarlyStopping.Monitor m : EarlyStopping.Monitor.values()) if (m.key().equals(monitor)) return m;
-    throw new IllegalArgumentException("--monitor: expected val_loss or val_accuracy, found " + monitor);
+  private TrainingSettings settings() {
+    return new TrainingSettings(data, weights.weights, out, resume, resumeWithChanges, batchSize, shuffleBuffer, seed,
+        testSplit, validSplit, trainSplit, headEpochs, headLr, headDecay, finetuneEpochs, finetuneLr, finetuneDecay, momentum,
+        unfreezeFrom, !noFeatureCache, optimizer, weightDecay, schedule, labelSmoothing, backboneLrMult,
+        earlyStoppingPatience, monitor, earlyStoppingMinDelta, restoreBest, randomFlip, randomResizedCrop, device, onBadImage);
   }
 
   /** --image-size, else an xfer model file's own size, else the recipe's 224. */

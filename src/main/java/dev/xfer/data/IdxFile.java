@@ -1,5 +1,6 @@
 package dev.xfer.data;
 
+import dev.xfer.util.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -2,6 +2,7 @@ package dev.xfer.data;
 
 import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.JpegKernel;
+import dev.xfer.util.RegularFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.xfer.data;
 
+import dev.xfer.util.RegularFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -20,6 +20,17 @@ import javax.imageio.ImageIO;
 public final class TargetSetWriter {
   /** Images per class in each part. */
   public record Counts(int train, int valid, int test) {
+    /** "TRAIN,VALID,TEST", e.g. "50,50,100". */
+    public static Counts parse(String text) {
+      String[] p = text.split(",");
+      try {
+        if (p.length != 3) throw new NumberFormatException();
+        return new Counts(Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip()), Integer.parseInt(p[2].strip()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--target-counts " + text + ": expected TRAIN,VALID,TEST (three integers, e.g. 50,50,100)");
+      }
+    }
+
     public Counts {
       if (train < 1 || valid < 0 || test < 1) {
         throw new IllegalArgumentException("target images per class: expected train >= 1, valid >= 0, test >= 1, found "
@@ -95,5 +106,28 @@ public final class TargetSetWriter {
       writePng(dir.resolve(String.format("%s-%05d.png", origin, i)), source.image(i), source.rows(), source.cols());
     }
     return indices.size();
+  }
+
+  /** The Fashion-MNIST classes that are not among {@code sourceLabels}, in label order. */
+  public static List<String> otherClasses(int[] sourceLabels) {
+    List<String> names = new ArrayList<>();
+    for (int l = 0; l < FashionMnist.CLASSES.size(); l++) {
+      final int label = l;
+      if (java.util.Arrays.stream(sourceLabels).noneMatch(s -> s == label)) names.add(FashionMnist.CLASSES.get(l));
+    }
+    return names;
+  }
+
+  /**
+   * The target set of a Fashion-MNIST source model: the classes not among {@code sourceLabels}, written to
+   * {@code out} with its README.md (provenance, naming {@code command}). Returns the number of PNG files.
+   */
+  public static int writeOtherClasses(Path out, GrayImages trainFile, GrayImages testFile, int[] sourceLabels, Counts counts,
+      long seed, String command) throws IOException {
+    List<String> names = otherClasses(sourceLabels);
+    int[] labels = FashionMnist.labelsOf(names);
+    int n = write(out, trainFile, "train", testFile, "t10k", labels, names, counts, seed);
+    Files.writeString(out.resolve("README.md"), provenance(names, counts, seed, command));
+    return n;
   }
 }

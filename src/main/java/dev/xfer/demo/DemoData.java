@@ -1,10 +1,10 @@
 package dev.xfer.demo;
 
 import dev.xfer.data.DataReport;
+import dev.xfer.data.FolderData;
 import dev.xfer.data.ImageFolder;
 import dev.xfer.data.LoaderConfig;
 import dev.xfer.data.Sample;
-import dev.xfer.train.FolderData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -81,7 +81,7 @@ public final class TransferDemo {
       throws IOException {
     if (settings.channelsLast()) model.useChannelsLast();
     Files.createDirectories(runDir);
-    progress.phaseStart("== " + name + " ==");
+    progress.note("== " + name + " ==");
     FineTuner.Options options = new FineTuner.Options(settings.batchSize(), settings.seed(), true, runDir, progress)
         .withAmp(settings.amp());
     if (settings.testBestEpoch()) options = options.withEarlyStopping(KEEP_BEST);
@@ -90,7 +90,7 @@ public final class TransferDemo {
     ModelFile.save(runDir.resolve("model.safetensors"), model, backbone.preprocessing(), data.classes());
     double seconds = (System.nanoTime() - start) / 1e9;
     int tested = settings.testBestEpoch() ? keptEpoch(history) : history.size();
-    progress.phaseStart(String.format(Locale.ROOT, "%s: test accuracy %.1f%% with the weights of epoch %d of %d (%s)", name,
+    progress.note(String.format(Locale.ROOT, "%s: test accuracy %.1f%% with the weights of epoch %d of %d (%s)", name,
         100 * test.accuracy(), tested, history.size(), settings.testBestEpoch() ? "highest validation accuracy" : "the last"));
     return new RunResult(name, history, test.accuracy(), test.loss(), tested, seconds);
   }

@@ -8,8 +8,8 @@ import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /** Small tensor helpers: allocation on a given tensor's device, and copies to and from Java arrays. */
 public final class Tensors {
@@ -46,6 +46,11 @@ public final class Tensors {
     try (LongPointer p = new LongPointer(values)) {
       return fromBlob(p, ScalarType.Long, values.length);
     }
+  }
+
+  /** A CPU int64 vector of the example indices {@code indices} (as index_select and index_copy_ take them). */
+  public static Tensor ofIndices(int[] indices) {
+    return ofLongs(java.util.Arrays.stream(indices).asLongStream().toArray());
   }
 
   /** A CPU int32 vector holding a copy of {@code values}. */

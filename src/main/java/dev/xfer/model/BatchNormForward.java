@@ -5,7 +5,7 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * How the network applies each of its BatchNorm layers. {@link #LOCAL} is the layer's own forward (statistics
- * of this process's batch); a data-parallel job may swap in synchronised statistics (dev.xfer.dist.SyncBatchNorm).
+ * of this process's batch); a data-parallel job may swap in synchronised statistics (dev.xfer.distributed.SyncBatchNorm).
  * The layer's parameters and running statistics stay in the layer either way, so state dicts do not change.
  */
 @FunctionalInterface

@@ -25,4 +25,11 @@ public record LoadedModel(
     model.eval();
     return model;
   }
+
+  /** The same weights with another BatchNorm momentum (a training setting; inference does not use it). */
+  public LoadedModel withBnMomentum(double momentum) {
+    Numerics n = config().numerics();
+    Numerics changed = new Numerics(n.name(), n.bnEps(), momentum, n.samePooling());
+    return new LoadedModel(config().withNumerics(changed), preprocessing(), classNames(), stateDict(), format());
+  }
 }

@@ -1,6 +1,6 @@
 package dev.xfer.model;
 
-import dev.xfer.data.RegularFiles;
+import dev.xfer.util.RegularFiles;
 import dev.xfer.model.io.KerasH5;
 import dev.xfer.model.io.KerasLayer;
 import dev.xfer.model.io.KerasWeights;

@@ -1,6 +1,6 @@
 package dev.xfer.report;
 
-import dev.xfer.transfer.DriftExperiment;
+import dev.xfer.transfer.drift.DriftExperiment;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -14,66 +14,38 @@ import org.bytedeco.pytorch.global.torch;
  * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}.
  * The decay does not pass through the moment estimates, unlike Adam with L2 regularisation.
  */
-public final class AdamW implements Optimizer {
+public final class AdamW extends ScheduledOptimizer {
   /** PyTorch's defaults. */
   public static final double BETA1 = 0.9;
   public static final double BETA2 = 0.999;
   public static final double EPSILON = 1e-8;
 
-  private final List<Tensor> params;
-  private final double[] lrScales;
   private final List<Tensor> firstMoments = new ArrayList<>();
   private final List<Tensor> secondMoments = new ArrayList<>();
   private final double weightDecay;
-  private final LearningRateSchedule schedule;
-  private long iterations;
 
   /** {@code lrScales}: one learning-rate factor per parameter (null: all 1). */
   public AdamW(List<Tensor> params, double[] lrScales, double weightDecay, LearningRateSchedule schedule) {
+    super(params, lrScales, schedule);
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay: expected >= 0, found " + weightDecay);
-    this.params = List.copyOf(params);
-    this.lrScales = Optimizer.scales(lrScales, this.params.size());
     this.weightDecay = weightDecay;
-    this.schedule = schedule;
-    for (Tensor p : this.params) {
+    for (Tensor p : parameters()) {
       firstMoments.add(torch.zeros_like(p).detach());
       secondMoments.add(torch.zeros_like(p).detach());
     }
   }
 
   @Override
-  public double currentLearningRate() {
-    return schedule.at(iterations);
-  }
-
-  @Override
-  public long iterations() {
-    return iterations;
-  }
-
-  @Override
-  public void setIterations(long value) {
-    if (value < 0) throw new IllegalArgumentException("iterations: expected >= 0, found " + value);
-    iterations = value;
-  }
-
-  @Override
-  public List<Tensor> parameters() {
-    return params;
-  }
-
-  @Override
-  public void stepWith(List<Tensor> grads) {
-    Optimizer.requireOnePerParameter(grads, params.size());
-    double t = iterations + 1;
+  protected void update(List<Tensor> grads, double baseLr) {
+    List<Tensor> params = parameters();
+    double t = iterations() + 1;
     double biasCorrection1 = 1 - Math.pow(BETA1, t);
     double biasCorrection2 = 1 - Math.pow(BETA2, t);
-    double baseLr = schedule.at(iterations);
     try (NoGradGuard g = new NoGradGuard()) {
       for (int i = 0; i < params.size(); i++) {
         Tensor grad = grads.get(i);
         if (!Optimizer.present(grad)) continue;
-        double lr = baseLr * lrScales[i];
+        double lr = baseLr * lrScale(i);
         Tensor p = params.get(i);
         Tensor m = firstMoments.get(i);
         Tensor v = secondMoments.get(i);
@@ -84,7 +56,6 @@ public final class AdamW implements Optimizer {
         p.addcdiv_(m, denom, new Scalar(-lr / biasCorrection1));
       }
     }
-    iterations++;
   }
 
   /** First moments then second moments, in parameter order. */

@@ -1,6 +1,8 @@
 package dev.xfer.train;
 
-import dev.xfer.dist.DataParallel;
+import dev.xfer.data.Dataset;
+import dev.xfer.data.LabeledBatch;
+import dev.xfer.distributed.DataParallel;
 import dev.xfer.model.Xception;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
@@ -21,21 +23,21 @@ public final class Evaluator {
   }
 
   /** Runs the whole model over {@code data} in natural order. */
-  public static Result evaluate(Xception model, TrainingData data, int batchSize) {
+  public static Result evaluate(Xception model, Dataset data, int batchSize) {
     return evaluate(model, data, batchSize, false);
   }
 
-  /** As {@link #evaluate(Xception, TrainingData, int)}, the backbone under bf16 autocast when {@code amp}. */
-  public static Result evaluate(Xception model, TrainingData data, int batchSize, boolean amp) {
+  /** As {@link #evaluate(Xception, Dataset, int)}, the backbone under bf16 autocast when {@code amp}. */
+  public static Result evaluate(Xception model, Dataset data, int batchSize, boolean amp) {
     return evaluate(model, data, batchSize, amp, DataParallel.single());
   }
 
   /**
-   * As {@link #evaluate(Xception, TrainingData, int, boolean)} as one rank of a data-parallel job: each rank runs
+   * As {@link #evaluate(Xception, Dataset, int, boolean)} as one rank of a data-parallel job: each rank runs
    * its share of the examples, and the loss sum, count and confusion matrix are summed over ranks, so every rank
    * returns the figures of the whole split.
    */
-  public static Result evaluate(Xception model, TrainingData data, int batchSize, boolean amp, DataParallel parallel) {
+  public static Result evaluate(Xception model, Dataset data, int batchSize, boolean amp, DataParallel parallel) {
     boolean wasTraining = model.is_training();
     model.eval();
     try {
@@ -57,7 +59,7 @@ public final class Evaluator {
   /** Evaluates a dense head on cached pooled features. */
   public static Result evaluateHead(Tensor weight, Tensor bias, FeatureCache cache, int batchSize) {
     Accumulator acc = new Accumulator((int) weight.size(0));
-    long[] order = new long[(int) cache.size()];
+    int[] order = new int[(int) cache.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
     for (LabeledBatch b : cache.batches(order, batchSize)) {
       try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {

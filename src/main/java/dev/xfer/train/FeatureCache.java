@@ -1,6 +1,8 @@
 package dev.xfer.train;
 
-import dev.xfer.dist.DataParallel;
+import dev.xfer.data.Dataset;
+import dev.xfer.data.LabeledBatch;
+import dev.xfer.distributed.DataParallel;
 import dev.xfer.kernels.HeadKernel;
 import dev.xfer.model.Xception;
 import dev.xfer.util.OwnScope;
@@ -59,11 +61,11 @@ public final class FeatureCache {
    * The features of all of {@code data} (natural order), each rank of a data-parallel job computing its share and
    * the shares then summed into the whole (an all-gather by all-reduce of zero-filled tensors).
    */
-  public static FeatureCache build(Xception model, TrainingData data, int batchSize, boolean amp, DataParallel parallel) {
+  public static FeatureCache build(Xception model, Dataset data, int batchSize, boolean amp, DataParallel parallel) {
     if (!parallel.distributed()) return build(model, data.inOrder(batchSize), amp);
-    long[] mine = parallel.evaluationShard(data.naturalOrder());
+    int[] mine = parallel.evaluationShard(data.naturalOrder());
     FeatureCache part = build(model, data.batches(mine, batchSize), amp);
-    Tensor index = dev.xfer.kernels.Tensors.ofLongs(mine);
+    Tensor index = dev.xfer.kernels.Tensors.ofIndices(mine);
     Tensor features = torch.zeros(new long[] {data.size(), part.features.size(1)}, part.features.options());
     Tensor labels = torch.zeros(new long[] {data.size()}, part.labels.options());
     features.index_copy_(0, index, part.features);
@@ -88,9 +90,9 @@ public final class FeatureCache {
   }
 
   /** Batches of cached features in the given example order. */
-  public List<LabeledBatch> batches(long[] order, int batchSize) {
+  public List<LabeledBatch> batches(int[] order, int batchSize) {
     List<LabeledBatch> out = new ArrayList<>();
-    Tensor index = dev.xfer.kernels.Tensors.ofLongs(order);
+    Tensor index = dev.xfer.kernels.Tensors.ofIndices(order);
     if (features.is_cuda()) index = index.to(features.device(), index.scalar_type());
     for (int start = 0; start < order.length; start += batchSize) {
       Tensor idx = index.narrow(0, start, Math.min(batchSize, order.length - start));

@@ -1,12 +1,14 @@
 package dev.xfer.train;
 
-import dev.xfer.dist.DataParallel;
+import dev.xfer.data.Dataset;
+import dev.xfer.data.LabeledBatch;
+import dev.xfer.distributed.DataParallel;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.JsonReader;
 import dev.xfer.model.io.TensorData;
-import dev.xfer.util.NativeHeap;
 import dev.xfer.util.Json;
+import dev.xfer.util.NativeHeap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -79,12 +79,12 @@ public final class FineTuner {
   }
 
   /** Runs (or, with a checkpoint in the run directory, continues) every phase; returns the history. */
-  public List<EpochRecord> run(TrainingData train, TrainingData valid) throws IOException {
+  public List<EpochRecord> run(Dataset train, Dataset valid) throws IOException {
     Checkpoint resume = options.runDir() == null ? null : Checkpoint.read(options.runDir());
     if (resume != null) {
       StateDict.load(model, resume.model(), Checkpoint.FILE_NAME);
       history.addAll(resume.historyJson().isEmpty() ? readHistory() : parseHistory(resume.historyJson()));
-      options.progress().phaseStart(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done%s",
+      options.progress().note(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done%s",
           resume.phaseIndex() + 1, resume.epochsDone(), resume.stopping().stopped() ? " (stopped early)" : ""));
     }
     options.parallel().configure(model);
@@ -110,8 +110,8 @@ public final class FineTuner {
     return List.copyOf(history);
   }
 
-  private void runPhase(int phaseIndex, PhaseConfig phase, int firstEpoch, int epochOffset, TrainingData train,
-      TrainingData valid, Checkpoint resume, InterruptGuard guard) throws IOException {
+  private void runPhase(int phaseIndex, PhaseConfig phase, int firstEpoch, int epochOffset, Dataset train,
+      Dataset valid, Checkpoint resume, InterruptGuard guard) throws IOException {
     Freezer freezer = new Freezer(model, Freezer.stagesBefore(model, phase.firstTrainableStage()));
     Map<String, Tensor> trainable = new LinkedHashMap<>();
     StateDict.tensorsOf(model).forEach((n, t) -> { if (t.requires_grad()) trainable.put(n, t); });
@@ -125,31 +125,20 @@ public final class FineTuner {
     Map<String, TensorData> best = resume != null ? resume.bestModel() : Map.of();
     boolean cached = phase.headOnly() && options.featureCache() && !train.augmented();
     announce(phase, cached);
-
-    FeatureCache trainCache = null;
-    FeatureCache validCache = null;
-    HeadTrainer headTrainer = null;
-    if (cached) {
-      trainCache = FeatureCache.build(model, train, options.batchSize(), options.amp(), parallel);
-      validCache = FeatureCache.build(model, valid, options.batchSize(), options.amp(), parallel);
-      headTrainer = new HeadTrainer(trainable.get("fc.weight"), trainable.get("fc.bias"), optimizer, phase.labelSmoothing(),
-          parallel);
-    }
+    PhaseStep stepper = cached ? new CachedHeadStep(model, optimizer, phase.labelSmoothing(), options, train, valid)
+        : new FullNetworkStep(model, freezer, optimizer, phase.labelSmoothing(), options, train, valid);
     DivergenceGuard divergence = new DivergenceGuard(phase.name());
     for (int epoch = firstEpoch; epoch < phase.epochs(); epoch++) {
       options.progress().epochStart(phase.name(), epoch + 1, phase.epochs());
       long start = System.nanoTime();
-      long[] order = parallel.trainingShard(train.order(epochOffset + epoch));
-      Iterable<LabeledBatch> batches = cached ? trainCache.batches(order, options.batchSize())
-          : parallel.distributed() ? train.epochBatches(epochOffset + epoch, order, options.batchSize())
-          : train.epochBatches(epochOffset + epoch, options.batchSize());
+      int[] order = parallel.trainingShard(train.order(epochOffset + epoch));
       double lossSum = 0;
       long correct = 0;
       long seen = 0;
       int step = 0;
-      for (LabeledBatch b : batches) {
+      for (LabeledBatch b : stepper.epochBatches(epochOffset + epoch, order)) {
         double lr = optimizer.currentLearningRate();
-        HeadTrainer.StepResult r = cached ? headTrainer.step(b) : fullStep(freezer, optimizer, phase, b);
+        StepResult r = stepper.step(b);
         divergence.check(epoch + 1, step + 1, lr, r.loss());
         lossSum += r.loss() * r.count();
         correct += r.correct();
@@ -162,9 +151,7 @@ public final class FineTuner {
         // broadcast_buffers leaves them
         parallel.broadcastFromRank0(runningStatistics());
       }
-      Evaluator.Result val = cached
-          ? Evaluator.evaluateHead(fc("weight"), fc("bias"), validCache, options.batchSize())
-          : Evaluator.evaluate(model, valid, options.batchSize(), options.amp(), parallel);
+      Evaluator.Result val = stepper.validate();
       NativeHeap.trim(); // the epoch's freed activations leave the resident set
       EpochRecord record = new EpochRecord(phase.name(), epoch + 1, lossSum / seen, (double) correct / seen,
           val.loss(), val.accuracy(), optimizer.currentLearningRate(), seconds, seen / seconds);
@@ -176,14 +163,14 @@ public final class FineTuner {
         stopState = stopping.observe(stopState, epoch + 1, val.loss(), val.accuracy());
         if (stopping.restoreBest() && EarlyStopping.improvedAt(stopState, epoch + 1)) best = StateDict.export(model);
         if (stopState.stopped()) {
-          options.progress().phaseStart(String.format(Locale.ROOT,
+          options.progress().note(String.format(Locale.ROOT,
               "early stopping: %s has not improved for %d epoch(s); best epoch %d (%s %.4f)", stopping.monitor().key(),
               stopState.epochsWithoutImprovement(), stopState.bestEpoch(), stopping.monitor().key(),
               stopping.monitor().value(stopState.best())));
         }
         if ((stopState.stopped() || lastEpoch) && stopping.restoreBest() && stopState.bestEpoch() != epoch + 1 && !best.isEmpty()) {
           StateDict.load(model, best, "best epoch");
-          options.progress().phaseStart(String.format(Locale.ROOT, "restored the weights of %s epoch %d (%s %.4f)",
+          options.progress().note(String.format(Locale.ROOT, "restored the weights of %s epoch %d (%s %.4f)",
               phase.name(), stopState.bestEpoch(), stopping.monitor().key(), stopping.monitor().value(stopState.best())));
         }
       }
@@ -209,37 +196,8 @@ public final class FineTuner {
         phase.name(), counts[0], counts[1], model.config().numerics().bnMomentum(), phase.describeOptimizer(),
         cached ? "; feature cache on (backbone runs once per image)" : "", options.amp() ? "; bf16 autocast" : ""));
     if (phase.headOnly() && options.featureCache() && !cached) {
-      options.progress().phaseStart("note: feature cache off for this phase: augmentation changes every image each epoch,"
+      options.progress().note("note: feature cache off for this phase: augmentation changes every image each epoch,"
           + " so the frozen backbone runs every step");
-    }
-  }
-
-  private HeadTrainer.StepResult fullStep(Freezer freezer, Optimizer optimizer, PhaseConfig phase, LabeledBatch b) {
-    try (PointerScope scope = new PointerScope()) {
-      freezer.trainMode();
-      optimizer.zeroGrad();
-      Tensor inputs = ModelDevice.to(b.inputs(), model);
-      Tensor labels = ModelDevice.to(b.labels(), model);
-      Tensor logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), model, () -> model.forward(inputs)));
-      Tensor loss = Losses.crossEntropy(logits, labels, phase.labelSmoothing());
-      double value = loss.item_double();
-      long correct = logits.argmax(new LongOptional(1), false).eq(labels).sum().item_long();
-      long count = labels.size(0);
-      DataParallel parallel = options.parallel();
-      if (parallel.distributed()) { // the whole batch's figures, so every rank takes the same decision below
-        double[] total = parallel.sum(value * count, correct, count);
-        value = total[0] / total[2];
-        correct = (long) total[1];
-        count = (long) total[2];
-      }
-      if (Double.isFinite(value)) {
-        loss.backward();
-        List<Tensor> grads = new ArrayList<>();
-        for (Tensor p : optimizer.parameters()) grads.add(p.grad());
-        parallel.averageGradients(grads);
-        optimizer.step();
-      }
-      return new HeadTrainer.StepResult(value, correct, count);
     }
   }
 
@@ -249,10 +207,6 @@ public final class FineTuner {
       if (name.endsWith("running_mean") || name.endsWith("running_var")) out.add(t);
     });
     return out;
-  }
-
-  private Tensor fc(String which) {
-    return StateDict.tensorsOf(model).get("fc." + which).detach();
   }
 
   private String historyJson() {

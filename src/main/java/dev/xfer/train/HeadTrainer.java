@@ -1,6 +1,7 @@
 package dev.xfer.train;
 
-import dev.xfer.dist.DataParallel;
+import dev.xfer.data.LabeledBatch;
+import dev.xfer.distributed.DataParallel;
 import dev.xfer.kernels.HeadGradients;
 import dev.xfer.kernels.HeadKernel;
 import java.util.List;
@@ -60,21 +61,7 @@ public final class HeadTrainer {
         l.backward();
         grads = List.of(w.grad(), b.grad());
       }
-      long count = batch.labels().size(0);
-      if (parallel.distributed()) { // the whole batch's figures, so every rank takes the same decision below
-        double[] total = parallel.sum(loss * count, correct, count);
-        loss = total[0] / total[2];
-        correct = (long) total[1];
-        count = (long) total[2];
-      }
-      if (Double.isFinite(loss)) {
-        parallel.averageGradients(grads);
-        optimizer.stepWith(grads);
-      }
-      return new StepResult(loss, correct, count);
+      return GradientStep.finish(parallel, optimizer, loss, correct, batch.labels().size(0), () -> grads);
     }
   }
-
-  /** Mean loss of a batch, its correct predictions and its size. */
-  public record StepResult(double loss, long correct, long count) {}
 }

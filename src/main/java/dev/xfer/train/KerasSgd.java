@@ -16,14 +16,10 @@ import org.bytedeco.pytorch.global.torch;
  * implements Keras' update itself. Velocities start at zero; the step counter drives the schedule.
  * A parameter with learning-rate scale s uses {@code s * lr_t}.
  */
-public final class KerasSgd implements Optimizer {
-  private final List<Tensor> params;
-  private final double[] lrScales;
+public final class KerasSgd extends ScheduledOptimizer {
   private final List<Tensor> velocities = new ArrayList<>();
   private final double momentum;
   private final boolean nesterov;
-  private final LearningRateSchedule schedule;
-  private long iterations;
 
   public KerasSgd(List<Tensor> params, double momentum, boolean nesterov, LearningRateSchedule schedule) {
     this(params, null, momentum, nesterov, schedule);
@@ -31,34 +27,16 @@ public final class KerasSgd implements Optimizer {
 
   /** {@code lrScales}: one learning-rate factor per parameter (null: all 1). */
   public KerasSgd(List<Tensor> params, double[] lrScales, double momentum, boolean nesterov, LearningRateSchedule schedule) {
+    super(params, lrScales, schedule);
     if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum: expected in [0, 1), found " + momentum);
-    this.params = List.copyOf(params);
-    this.lrScales = Optimizer.scales(lrScales, this.params.size());
     this.momentum = momentum;
     this.nesterov = nesterov;
-    this.schedule = schedule;
-    for (Tensor p : this.params) velocities.add(torch.zeros_like(p).detach());
+    for (Tensor p : parameters()) velocities.add(torch.zeros_like(p).detach());
   }
 
   @Override
-  public double currentLearningRate() {
-    return schedule.at(iterations);
-  }
-
-  @Override
-  public long iterations() {
-    return iterations;
-  }
-
-  @Override
-  public List<Tensor> parameters() {
-    return params;
-  }
-
-  @Override
-  public void stepWith(List<Tensor> grads) {
-    Optimizer.requireOnePerParameter(grads, params.size());
-    double lr = schedule.at(iterations);
+  protected void update(List<Tensor> grads, double lr) {
+    List<Tensor> params = parameters();
     Scalar m = new Scalar(momentum);
     try (NoGradGuard g = new NoGradGuard()) {
       for (int i = 0; i < params.size(); i++) {
@@ -66,7 +44,7 @@ public final class KerasSgd implements Optimizer {
         Tensor grad = grads.get(i);
         if (!Optimizer.present(grad)) continue;
         Tensor v = velocities.get(i);
-        Tensor scaledGrad = grad.mul(new Scalar(-lr * lrScales[i])); // -lr_t * g, rounded once as TF does
+        Tensor scaledGrad = grad.mul(new Scalar(-lr * lrScale(i))); // -lr_t * g, rounded once as TF does
         v.mul_(m).add_(scaledGrad);
         if (nesterov) {
           p.add_(v.mul(m).add(scaledGrad));
@@ -75,7 +53,6 @@ public final class KerasSgd implements Optimizer {
         }
       }
     }
-    iterations++;
   }
 
   /** Velocity tensors, in parameter order (for checkpoints). */
@@ -91,11 +68,5 @@ public final class KerasSgd implements Optimizer {
   @Override
   public String kind() {
     return "sgd";
-  }
-
-  @Override
-  public void setIterations(long value) {
-    if (value < 0) throw new IllegalArgumentException("iterations: expected >= 0, found " + value);
-    iterations = value;
   }
 }

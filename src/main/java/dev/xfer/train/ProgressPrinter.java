@@ -28,7 +28,13 @@ public final class ProgressPrinter {
     return new ProgressPrinter(new PrintStream(java.io.OutputStream.nullOutputStream()), false);
   }
 
+  /** The line that opens a phase (what trains, how). */
   public void phaseStart(String text) {
+    out.println(text);
+  }
+
+  /** A line between epochs that is not a phase start: a resume, an early stop, restored weights, a note. */
+  public void note(String text) {
     out.println(text);
   }
 
@@ -69,5 +75,28 @@ public final class ProgressPrinter {
     int width = 30;
     int filled = steps == 0 ? width : step * width / steps;
     return "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(width - filled);
+  }
+
+  /** Progress on {@code out} without the per-step progress lines (epoch summaries stay), never redrawn. */
+  public static ProgressPrinter withoutStepLines(PrintStream out) {
+    return new ProgressPrinter(new PrintStream(new java.io.OutputStream() {
+      private final StringBuilder line = new StringBuilder();
+
+      @Override
+      public void write(int b) {
+        if (b == '\n') {
+          String s = line.toString();
+          line.setLength(0);
+          if (!s.matches("\\s*\\d+/\\d+ \\[.*ETA.*")) out.println(s);
+        } else {
+          line.append((char) b);
+        }
+      }
+
+      @Override
+      public void flush() {
+        out.flush();
+      }
+    }, true), false);
   }
 }

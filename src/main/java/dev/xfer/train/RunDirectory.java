@@ -126,4 +126,13 @@ public final class RunDirectory implements AutoCloseable {
   public void close() {
     lock.close();
   }
+
+  /** Refuses {@code dir} (an {@code --out} folder) when it is a file or a folder that is not empty; absent is fine. */
+  public static void requireEmpty(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--out: " + dir + " is a file, expected a folder");
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isPresent()) throw new IllegalArgumentException("--out: " + dir + " is not empty");
+    }
+  }
 }

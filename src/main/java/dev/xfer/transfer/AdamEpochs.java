@@ -1,7 +1,7 @@
 package dev.xfer.transfer;
 
-import dev.xfer.train.LabeledBatch;
-import dev.xfer.train.TrainingData;
+import dev.xfer.data.Dataset;
+import dev.xfer.data.LabeledBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -18,11 +18,11 @@ import org.bytedeco.pytorch.Tensor;
  * the module is back in evaluation mode afterwards. A non-finite epoch loss stops the run, naming
  * {@code what}.
  */
-final class AdamEpochs {
+public final class AdamEpochs {
   private AdamEpochs() {}
 
   /** Runs the loop with {@code loss} per batch; returns each epoch's mean loss (weighted by batch size). */
-  static List<Double> run(Module module, TrainingData data, int epochs, int batchSize, double learningRate,
+  public static List<Double> run(Module module, Dataset data, int epochs, int batchSize, double learningRate,
       Function<LabeledBatch, Tensor> loss, String what, IntConsumer epochDone) {
     Adam adam = new Adam(module.parameters(), new AdamOptions(learningRate));
     List<Double> losses = new ArrayList<>();

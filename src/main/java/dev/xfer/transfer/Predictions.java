@@ -1,9 +1,9 @@
 package dev.xfer.transfer;
 
+import dev.xfer.data.Dataset;
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.kernels.Tensors;
 import dev.xfer.model.Xception;
-import dev.xfer.train.LabeledBatch;
-import dev.xfer.train.TrainingData;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.global.torch;
 public record Predictions(double[][] pooled, int[] predicted, double[] confidence, int[] labels) {
 
   /** Runs {@code model} (with a classifier) over {@code data} in natural order. */
-  public static Predictions of(Xception model, TrainingData data, int batchSize) {
+  public static Predictions of(Xception model, Dataset data, int batchSize) {
     int n = data.size();
     double[][] pooled = new double[n][];
     int[] predicted = new int[n];

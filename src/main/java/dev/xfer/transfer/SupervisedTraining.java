@@ -1,7 +1,7 @@
 package dev.xfer.transfer;
 
+import dev.xfer.data.Dataset;
 import dev.xfer.model.Xception;
-import dev.xfer.train.TrainingData;
 import java.util.List;
 import org.bytedeco.pytorch.global.torch;
 
@@ -21,7 +21,7 @@ public record SupervisedTraining(int epochs, int batchSize, double learningRate)
   }
 
   /** Trains {@code model} (which must have a classifier) on {@code data}; returns the last epoch's mean loss. */
-  public double run(Xception model, TrainingData data) {
+  public double run(Xception model, Dataset data) {
     if (!model.hasClassifier()) throw new IllegalArgumentException("model: expected a classifier head");
     List<Double> losses = AdamEpochs.run(model, data, epochs, batchSize, learningRate,
         b -> torch.nll_loss(torch.log_softmax(model.forward(b.inputs()), 1), b.labels()), "training", epoch -> {});

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.distributed.LauncherWatch;
 import dev.xfer.model.io.SafeTensors;
 import dev.xfer.model.io.SafeTensorsFile;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.dist.WorkerLauncher;
+import dev.xfer.distributed.WorkerLauncher;
 import dev.xfer.model.io.JsonReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;

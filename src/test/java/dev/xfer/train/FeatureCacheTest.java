@@ -2,6 +2,7 @@ package dev.xfer.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.kernels.Tensors;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
@@ -55,7 +56,7 @@ class FeatureCacheTest {
       Map<String, Tensor> c = StateDict.tensorsOf(cached);
       KerasSgd sgdC = new KerasSgd(List.of(c.get("fc.weight"), c.get("fc.bias")), 0.9, false, LearningRateSchedule.kerasDecay(0.2, 0.01));
       HeadTrainer trainer = new HeadTrainer(c.get("fc.weight"), c.get("fc.bias"), sgdC);
-      long[] order = new long[(int) cache.size()];
+      int[] order = new int[(int) cache.size()];
       for (int i = 0; i < order.length; i++) order[i] = i;
       for (int epoch = 0; epoch < 2; epoch++) {
         for (LabeledBatch b : cache.batches(order, 4)) trainer.step(b);

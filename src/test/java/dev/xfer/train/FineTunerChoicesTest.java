@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.data.Dataset;
+import dev.xfer.data.GeneratedImages;
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
@@ -30,8 +33,8 @@ class FineTunerChoicesTest {
   private static final XceptionConfig TINY = new XceptionConfig(0.125, 1, 3, Numerics.KERAS);
   @TempDir Path dir;
   private PointerScope scope;
-  private final TrainingData train = new GeneratedImages(24, 71, 3, 1);
-  private final TrainingData valid = new GeneratedImages(9, 71, 3, 2);
+  private final Dataset train = new GeneratedImages(24, 71, 3, 1);
+  private final Dataset valid = new GeneratedImages(9, 71, 3, 2);
 
   @BeforeEach
   void open() {
@@ -59,12 +62,12 @@ class FineTunerChoicesTest {
   }
 
   /** Training data whose epoch {@code failAt} (run-wide index) throws, as if the process died there. */
-  private static TrainingData failingAt(TrainingData data, int failAt) {
-    return new TrainingData() {
+  private static Dataset failingAt(Dataset data, int failAt) {
+    return new Dataset() {
       @Override public List<String> classNames() { return data.classNames(); }
       @Override public int size() { return data.size(); }
-      @Override public long[] order(int epoch) { return data.order(epoch); }
-      @Override public LabeledBatch batch(long[] indices) { return data.batch(indices); }
+      @Override public int[] order(int epoch) { return data.order(epoch); }
+      @Override public Iterable<LabeledBatch> batches(int[] order, int batchSize) { return data.batches(order, batchSize); }
       @Override public Iterable<LabeledBatch> epochBatches(int epoch, int batchSize) {
         if (epoch == failAt) throw new IllegalStateException("simulated interrupt");
         return data.epochBatches(epoch, batchSize);
@@ -135,11 +138,11 @@ class FineTunerChoicesTest {
   /** Augmented training data switches the feature cache off (with a note); the backbone still stays frozen. */
   @Test
   void augmentationDisablesTheFeatureCache() throws Exception {
-    TrainingData augmented = new TrainingData() {
+    Dataset augmented = new Dataset() {
       @Override public List<String> classNames() { return train.classNames(); }
       @Override public int size() { return train.size(); }
-      @Override public long[] order(int epoch) { return train.order(epoch); }
-      @Override public LabeledBatch batch(long[] indices) { return train.batch(indices); }
+      @Override public int[] order(int epoch) { return train.order(epoch); }
+      @Override public Iterable<LabeledBatch> batches(int[] order, int batchSize) { return train.batches(order, batchSize); }
       @Override public boolean augmented() { return true; }
     };
     ByteArrayOutputStream out = new ByteArrayOutputStream();

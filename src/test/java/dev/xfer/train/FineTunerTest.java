@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.data.Dataset;
+import dev.xfer.data.GeneratedImages;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
@@ -25,8 +27,8 @@ class FineTunerTest {
   private static final XceptionConfig TINY = new XceptionConfig(0.125, 1, 3, Numerics.KERAS);
   @TempDir Path dir;
   private PointerScope scope;
-  private final TrainingData train = new GeneratedImages(24, 71, 3, 1);
-  private final TrainingData valid = new GeneratedImages(9, 71, 3, 2);
+  private final Dataset train = new GeneratedImages(24, 71, 3, 1);
+  private final Dataset valid = new GeneratedImages(9, 71, 3, 2);
 
   @BeforeEach
   void open() {

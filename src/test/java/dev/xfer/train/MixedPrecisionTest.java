@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.data.GeneratedImages;
+import dev.xfer.data.LabeledBatch;
 import dev.xfer.kernels.Tensors;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Xception;
@@ -12,9 +14,9 @@ import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 /** bf16 autocast: matrix products run in bf16 inside, float32 master weights get float32 gradients. */
@@ -44,7 +46,7 @@ class MixedPrecisionTest {
       torch.manual_seed(2);
       Xception model = new Xception(new XceptionConfig(0.125, 1, 3, Numerics.KERAS));
       model.eval();
-      LabeledBatch b = new GeneratedImages(4, 71, 3, 9).batch(new long[] {0, 1, 2, 3});
+      LabeledBatch b = new GeneratedImages(4, 71, 3, 9).batch(new int[] {0, 1, 2, 3});
       float[] exact = Tensors.toFloatArray(model.forwardFeatures(b.inputs()));
       Tensor mixed = MixedPrecision.run(true, () -> model.forwardFeatures(b.inputs()));
       assertEquals(ScalarType.BFloat16, mixed.scalar_type().intern(), "the convolutions ran in bf16");

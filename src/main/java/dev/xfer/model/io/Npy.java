@@ -34,10 +34,10 @@ public final class Npy {
    * 3.0. Fortran order, big-endian data, other types, a truncated file or a data size that does not
    * match the shape are refused with a one-line message.
    *
-   * @throws WeightFileException for a malformed or unsupported file (message starts with the file name)
+   * @throws InputFileException for a malformed or unsupported file (message starts with the file name)
    */
   public static NpyArray read(Path path) throws IOException {
-    String notRegular = dev.xfer.data.RegularFiles.problem(path);
+    String notRegular = dev.xfer.util.RegularFiles.problem(path);
     if (notRegular != null) throw fail(path, notRegular + " (expected a .npy file)");
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -150,7 +150,7 @@ public final class Npy {
   }
 
 
-  private static WeightFileException fail(Path path, String detail) {
-    return new WeightFileException(path, detail);
+  private static InputFileException fail(Path path, String detail) {
+    return new InputFileException(path, detail);
   }
 }

@@ -1,43 +1,28 @@
 package dev.xfer.model.io;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
-/**
- * A weight file that cannot be read or written. The message is one line that starts with the file
- * name, e.g. {@code "model.safetensors: header length 9999999999 is past the end of the file (1234 bytes)"}.
- */
-public class WeightFileException extends IOException {
+/** A weight file (safetensors, Keras .h5, an xfer model file) that cannot be read or written. The message is one line that starts with the file name. */
+public class WeightFileException extends FileFormatException {
   private static final long serialVersionUID = 1L;
-
 
   /** {@code message} must already start with the file name; line breaks are replaced by spaces. */
   public WeightFileException(String message) {
-    super(oneLine(message));
+    super(message);
   }
 
   /** {@code message} must already start with the file name; line breaks are replaced by spaces. */
   public WeightFileException(String message, Throwable cause) {
-    super(oneLine(message), cause);
+    super(message, cause);
   }
 
   /** "{file name}: {detail}". */
   public WeightFileException(Path file, String detail) {
-    this(nameOf(file) + ": " + detail);
+    super(file, detail);
   }
 
   /** "{file name}: {detail}", keeping the cause. */
   public WeightFileException(Path file, String detail, Throwable cause) {
-    this(nameOf(file) + ": " + detail, cause);
-  }
-
-  /** The last element of {@code file}, as messages show it. */
-  static String nameOf(Path file) {
-    Path name = file.getFileName();
-    return name == null ? file.toString() : name.toString();
-  }
-
-  private static String oneLine(String message) {
-    return message == null ? null : message.replaceAll("[\\r\\n\\t]+", " ").strip();
+    super(file, detail, cause);
   }
 }

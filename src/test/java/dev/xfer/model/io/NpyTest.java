@@ -140,7 +140,7 @@ class NpyTest {
   void refusesMalformedFiles(byte[] content, String expected) throws IOException {
     Path file = dir.resolve("bad.npy");
     Files.write(file, content);
-    WeightFileException e = assertThrows(WeightFileException.class, () -> Npy.read(file));
+    InputFileException e = assertThrows(InputFileException.class, () -> Npy.read(file));
     assertTrue(e.getMessage().startsWith("bad.npy: ") && e.getMessage().contains(expected), e.getMessage());
   }
 }

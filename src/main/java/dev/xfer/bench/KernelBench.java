@@ -1,0 +1,98 @@
+package dev.xfer.bench;
+
+import dev.xfer.kernels.HeadKernel;
+import dev.xfer.kernels.Normalization;
+import dev.xfer.kernels.PreprocessKernel;
+import dev.xfer.kernels.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.InterpolateFuncOptions;
+import org.bytedeco.pytorch.InterpolateMode;
+import org.bytedeco.pytorch.LongVector;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.kBilinear;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The native CPU kernels against the LibTorch op chains they replace, from the same inputs, timed
+ * in alternation ({@link Stopwatch#interleavedMedians}).
+ *
+ * <ul>
+ *   <li>preprocess: 32 uint8 HWC images of 500x375 to (32, 3, 224, 224) with Keras scaling; the
+ *       baseline stacks them and runs permute, float conversion, bilinear interpolate
+ *       (align_corners=false, no antialias), divide and subtract;
+ *   <li>head: (32, 2048, 7, 7) features to softmax probabilities over 5 classes; the baseline runs
+ *       mean over H and W, linear and softmax.
+ * </ul>
+ */
+public final class KernelBench {
+  private final Stopwatch stopwatch;
+
+  public KernelBench(Stopwatch stopwatch) {
+    this.stopwatch = stopwatch;
+  }
+
+  public List<BenchResult> runAll() {
+    return List.of(preprocess(32, 375, 500, 224), head(32, 2048, 7, 5));
+  }
+
+  public BenchResult preprocess(int n, int h, int w, int size) {
+    Random rng = new Random(42);
+    List<Tensor> images = new ArrayList<>();
+    for (int i = 0; i < n; i++) images.add(randomImage(rng, h, w));
+    Normalization keras = Normalization.KERAS_XCEPTION;
+
+    double[] ms = stopwatch.interleavedMedians(
+        () -> PreprocessKernel.run(images, size, size, keras), () -> libTorchPreprocess(images, size));
+    return new BenchResult("preprocess", n + " x " + h + "x" + w + " uint8 -> " + size + "x" + size,
+        ms[0], ms[1], "stack+permute+float+interpolate+div+sub");
+  }
+
+  public BenchResult head(int n, int c, int s, int k) {
+    Random rng = new Random(7);
+    Tensor x = uniform(rng, 0f, 4f, n, c, s, s);
+    Tensor weight = uniform(rng, -0.05f, 0.05f, k, c);
+    Tensor bias = uniform(rng, -0.5f, 0.5f, k);
+    TensorOptional biasOpt = new TensorOptional(bias);
+
+    double[] ms = stopwatch.interleavedMedians(() -> HeadKernel.forward(x, weight, bias),
+        () -> torch.softmax(torch.linear(x.mean(2, 3), weight, biasOpt), 1));
+    return new BenchResult("head forward", "(" + n + ", " + c + ", " + s + ", " + s + ") -> K=" + k,
+        ms[0], ms[1], "mean+linear+softmax");
+  }
+
+  private static Tensor libTorchPreprocess(List<Tensor> images, int size) {
+    TensorVector batch = new TensorVector();
+    for (Tensor img : images) batch.push_back(img);
+    Tensor nchw = torch.stack(batch).permute(0, 3, 1, 2).to(ScalarType.Float);
+    InterpolateFuncOptions options = new InterpolateFuncOptions();
+    options.size().put(new LongVector(size, size));
+    options.mode().put(new InterpolateMode(new kBilinear()));
+    options.align_corners().put(false);
+    options.antialias().put(false);
+    return torch.interpolate(nchw, options).div(new Scalar(127.5f)).sub(new Scalar(1f));
+  }
+
+  private static Tensor randomImage(Random rng, int h, int w) {
+    byte[] px = new byte[h * w * 3];
+    rng.nextBytes(px);
+    try (BytePointer p = new BytePointer(px)) {
+      return torch.from_blob(p, new long[] {h, w, 3}, new TensorOptions(ScalarType.Byte)).clone();
+    }
+  }
+
+  private static Tensor uniform(Random rng, float lo, float hi, long... shape) {
+    long count = 1;
+    for (long d : shape) count *= d;
+    float[] v = new float[Math.toIntExact(count)];
+    for (int i = 0; i < v.length; i++) v[i] = lo + (hi - lo) * rng.nextFloat();
+    return Tensors.ofFloats(v, shape);
+  }
+}

@@ -1,0 +1,15 @@
+package dev.xfer.cli;
+
+import dev.xfer.util.ComputeThreads;
+import picocli.CommandLine.Option;
+
+/** {@code --threads N}: LibTorch's intra-op threads, shared by the commands that train or run a network ({@code @Mixin}). */
+final class ThreadsOption {
+  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
+  Integer count;
+
+  /** Sets LibTorch's (and OpenBLAS's) thread count when {@code --threads} was given. */
+  void apply() {
+    if (count != null) ComputeThreads.set(count);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.xfer.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/** Seeded subsets of in-memory grayscale images, for experiments that subsample Fashion-MNIST. */
+public final class GraySubsets {
+  private GraySubsets() {}
+
+  /**
+   * A seeded random choice of {@code perClass} images of each label 0..classes-1, kept in file order;
+   * all images when {@code perClass <= 0}.
+   */
+  public static GrayImages perClass(GrayImages all, int classes, int perClass, long seed) {
+    if (perClass <= 0) return all;
+    List<Integer> keep = new ArrayList<>();
+    for (int label = 0; label < classes; label++) {
+      List<Integer> idx = new ArrayList<>(all.indicesOf(label));
+      if (idx.size() < perClass) {
+        throw new IllegalArgumentException(perClass + " images per class requested, but class " + label + " has " + idx.size());
+      }
+      Collections.shuffle(idx, new Random(seed * 31 + label));
+      keep.addAll(idx.subList(0, perClass));
+    }
+    Collections.sort(keep);
+    return pick(all, keep);
+  }
+
+  /** All images in a seeded random order. */
+  public static GrayImages shuffled(GrayImages all, long seed) {
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < all.count(); i++) idx.add(i);
+    Collections.shuffle(idx, new Random(seed));
+    return pick(all, idx);
+  }
+
+  /** Images {@code from} (inclusive) to {@code to} (exclusive). */
+  public static GrayImages range(GrayImages all, int from, int to) {
+    if (from < 0 || to > all.count() || from > to) {
+      throw new IllegalArgumentException("images " + from + ".." + to + ": only " + all.count() + " available");
+    }
+    List<Integer> idx = new ArrayList<>();
+    for (int i = from; i < to; i++) idx.add(i);
+    return pick(all, idx);
+  }
+
+  /** The images at {@code indices}, in that order. */
+  public static GrayImages pick(GrayImages all, List<Integer> indices) {
+    int plane = all.rows() * all.cols();
+    byte[] px = new byte[indices.size() * plane];
+    int[] y = new int[indices.size()];
+    for (int i = 0; i < indices.size(); i++) {
+      System.arraycopy(all.pixels(), indices.get(i) * plane, px, i * plane, plane);
+      y[i] = all.labels()[indices.get(i)];
+    }
+    return new GrayImages(all.rows(), all.cols(), px, y);
+  }
+
+  /**
+   * A seeded random choice of {@code perClass} images of every class, in file order; all when perClass <= 0.
+   * {@code classes} names the labels 0..k-1 (for the message when a class has too few). */
+  public static GrayImages perClassInFileOrder(GrayImages all, List<String> classes, int perClass, long seed) {
+    if (perClass <= 0) return all;
+    int k = classes.size();
+    List<Integer> keep = new ArrayList<>();
+    for (int label = 0; label < k; label++) {
+      List<Integer> idx = new ArrayList<>(all.indicesOf(label));
+      Collections.shuffle(idx, new Random(seed * 31 + label));
+      if (idx.size() < perClass) throw new IllegalArgumentException(perClass + " images per class: class " + classes.get(label) + " has " + idx.size());
+      keep.addAll(idx.subList(0, perClass));
+    }
+    Collections.sort(keep);
+    int plane = all.rows() * all.cols();
+    byte[] px = new byte[keep.size() * plane];
+    int[] y = new int[keep.size()];
+    for (int i = 0; i < keep.size(); i++) {
+      System.arraycopy(all.pixels(), keep.get(i) * plane, px, i * plane, plane);
+      y[i] = all.labels()[keep.get(i)];
+    }
+    return new GrayImages(all.rows(), all.cols(), px, y);
+  }
+}
