@@ -3,7 +3,6 @@ package dev.xfer.train;
 import dev.xfer.dist.DataParallel;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
-import dev.xfer.model.io.JsonReader;
 import dev.xfer.model.io.TensorData;
 import dev.xfer.util.NativeHeap;
 import dev.xfer.util.Json;
@@ -273,11 +272,14 @@ public final class FineTuner {
   private List<EpochRecord> readHistory() throws IOException {
     Path file = options.runDir().resolve("history.json");
     if (!Files.isRegularFile(file)) return List.of();
-    return parseHistory(Files.readString(file));
+    return parseHistory(Json.parseObject(file));
   }
 
   private static List<EpochRecord> parseHistory(String json) {
-    Map<?, ?> doc = (Map<?, ?>) JsonReader.parse(json);
+    return parseHistory((Map<?, ?>) Json.parse(json));
+  }
+
+  private static List<EpochRecord> parseHistory(Map<?, ?> doc) {
     List<EpochRecord> out = new ArrayList<>();
     for (Object o : (List<?>) doc.get("epochs")) out.add(EpochRecord.fromMap((Map<?, ?>) o));
     return out;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import dev.xfer.model.io.KerasH5;
 import dev.xfer.model.io.KerasWeights;
 import dev.xfer.model.io.SafeTensors;
@@ -57,7 +57,7 @@ class ModelFileTest {
       long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
       String json = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
       @SuppressWarnings("unchecked")
-      Map<String, Object> header = (Map<String, Object>) JsonReader.parse(json);
+      Map<String, Object> header = (Map<String, Object>) Json.parse(json);
       @SuppressWarnings("unchecked")
       Map<String, Object> meta = (Map<String, Object>) header.get("__metadata__");
       for (String key : List.of("xfer.format", "xfer.width_multiplier", "xfer.middle_blocks", "xfer.num_classes",
