@@ -18,16 +18,13 @@ import dev.xfer.train.GrayImageData;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.ComputeThreads;
-import dev.xfer.util.Json;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -188,11 +185,7 @@ final class PretrainCommand implements Callable<Integer> {
   }
 
   private void writeHistory(List<EpochRecord> history) throws java.io.IOException {
-    List<Object> rows = new ArrayList<>();
-    for (EpochRecord r : history) rows.add(r.toMap());
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("epochs", rows);
-    Files.writeString(out.resolve("history.json"), Json.object(doc) + "\n");
+    dev.xfer.train.HistoryFile.write(out, history);
   }
 
   /** This invocation as a shell command, for the card ("./xfer pretrain ARGS"). */
