@@ -17,6 +17,7 @@ import dev.xfer.train.FineTuner;
 import dev.xfer.train.GrayImageData;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.transfer.GraySubsets;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
@@ -116,9 +117,9 @@ final class PretrainCommand implements Callable<Integer> {
     String command = commandLine();
     if (targetOut != null) writeTargetSet(trainFile, testFile, sourceLabels, counts, command);
 
-    GrayImages train = subset(trainFile.select(sourceLabels), perClass);
+    GrayImages train = GraySubsets.perClass(trainFile.select(sourceLabels), classes, perClass, seed);
     GrayImages test = testFile.select(sourceLabels);
-    GrayImages valid = subset(test, validPerClass);
+    GrayImages valid = GraySubsets.perClass(test, classes, validPerClass, seed);
     Normalization norm = Normalization.KERAS_XCEPTION;
     GrayImageData trainData = new GrayImageData(sourceNames, train, imageSize, norm, seed);
     GrayImageData testData = new GrayImageData(sourceNames, test, imageSize, norm, seed);
@@ -146,28 +147,6 @@ final class PretrainCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "source test accuracy %.4f (%d images), %.0f s; wrote %s (%,d bytes, sha256 %s) and %s%n",
         result.accuracy(), test.count(), seconds, file, Files.size(file), Sha256.hex(file), out.resolve("README.md"));
     return 0;
-  }
-
-  /** A seeded random choice of {@code perClass} images of every class, in file order; all when perClass <= 0. */
-  private GrayImages subset(GrayImages all, int perClass) {
-    if (perClass <= 0) return all;
-    int k = classes.size();
-    List<Integer> keep = new ArrayList<>();
-    for (int label = 0; label < k; label++) {
-      List<Integer> idx = new ArrayList<>(all.indicesOf(label));
-      java.util.Collections.shuffle(idx, new java.util.Random(seed * 31 + label));
-      if (idx.size() < perClass) throw new IllegalArgumentException(perClass + " images per class: class " + classes.get(label) + " has " + idx.size());
-      keep.addAll(idx.subList(0, perClass));
-    }
-    java.util.Collections.sort(keep);
-    int plane = all.rows() * all.cols();
-    byte[] px = new byte[keep.size() * plane];
-    int[] y = new int[keep.size()];
-    for (int i = 0; i < keep.size(); i++) {
-      System.arraycopy(all.pixels(), keep.get(i) * plane, px, i * plane, plane);
-      y[i] = all.labels()[keep.get(i)];
-    }
-    return new GrayImages(all.rows(), all.cols(), px, y);
   }
 
   private void writeTargetSet(GrayImages trainFile, GrayImages testFile, int[] sourceLabels,

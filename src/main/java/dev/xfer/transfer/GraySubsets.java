@@ -15,12 +15,20 @@ public final class GraySubsets {
    * all images when {@code perClass <= 0}.
    */
   public static GrayImages perClass(GrayImages all, int classes, int perClass, long seed) {
+    List<String> labels = new ArrayList<>();
+    for (int label = 0; label < classes; label++) labels.add(Integer.toString(label));
+    return perClass(all, labels, perClass, seed);
+  }
+
+  /** As {@link #perClass(GrayImages, int, int, long)}, for labels 0..n-1 named {@code classNames} (in errors). */
+  public static GrayImages perClass(GrayImages all, List<String> classNames, int perClass, long seed) {
     if (perClass <= 0) return all;
     List<Integer> keep = new ArrayList<>();
-    for (int label = 0; label < classes; label++) {
+    for (int label = 0; label < classNames.size(); label++) {
       List<Integer> idx = new ArrayList<>(all.indicesOf(label));
       if (idx.size() < perClass) {
-        throw new IllegalArgumentException(perClass + " images per class requested, but class " + label + " has " + idx.size());
+        throw new IllegalArgumentException(perClass + " images per class requested, but class " + classNames.get(label)
+            + " has " + idx.size());
       }
       Collections.shuffle(idx, new Random(seed * 31 + label));
       keep.addAll(idx.subList(0, perClass));
