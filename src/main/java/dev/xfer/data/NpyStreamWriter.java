@@ -1,11 +1,11 @@
 package dev.xfer.data;
 
 import dev.xfer.util.AtomicFiles;
+import dev.xfer.util.NpyPreamble;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -110,18 +110,12 @@ public final class NpyStreamWriter implements AutoCloseable {
     pending.close();
   }
 
-  /** Magic, version 1.0, header length and the padded dict; its length is fixed by the widest count. */
+  /** The preamble for {@code leading} rows; its length is fixed by the widest count. */
   private byte[] header(long leading) {
-    StringBuilder shape = new StringBuilder("(").append(leading);
-    if (rowShape.length == 0) shape.append(',');
-    for (long d : rowShape) shape.append(", ").append(d);
-    shape.append(')');
-    String dict = "{'descr': '" + type.descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-    int total = headerBytes > 0 ? headerBytes : (10 + dict.length() + 1 + 63) / 64 * 64;
-    String text = dict + " ".repeat(total - 10 - dict.length() - 1) + "\n";
-    ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-    out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) text.length());
-    out.put(text.getBytes(StandardCharsets.ISO_8859_1));
-    return out.array();
+    long[] shape = new long[rowShape.length + 1];
+    shape[0] = leading;
+    System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+    String dict = NpyPreamble.dict(type.descr, false, shape);
+    return headerBytes > 0 ? NpyPreamble.of(dict, headerBytes) : NpyPreamble.of(dict);
   }
 }
