@@ -52,7 +52,6 @@ public final class Json {
           .maxDocumentLength(MAX_DOCUMENT_CHARS)
           .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
       .build();
 
   /** Malformed or over-limit JSON; the message says what was wrong and at which character offset. */
