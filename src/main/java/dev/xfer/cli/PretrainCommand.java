@@ -17,17 +17,14 @@ import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
-import dev.xfer.util.Json;
 import dev.xfer.util.Machine;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -122,9 +119,9 @@ final class PretrainCommand implements Callable<Integer> {
       System.out.printf("target set: %d PNG files for %s in %s%n", n, TargetSetWriter.otherClasses(sourceLabels), targetOut);
     }
 
-    GrayImages train = GraySubsets.perClassInFileOrder(trainFile.select(sourceLabels), classes, perClass, seed);
+    GrayImages train = GraySubsets.perClass(trainFile.select(sourceLabels), classes, perClass, seed);
     GrayImages test = testFile.select(sourceLabels);
-    GrayImages valid = GraySubsets.perClassInFileOrder(test, classes, validPerClass, seed);
+    GrayImages valid = GraySubsets.perClass(test, classes, validPerClass, seed);
     Normalization norm = Normalization.KERAS_XCEPTION;
     GrayImageData trainData = new GrayImageData(sourceNames, train, imageSize, norm, seed);
     GrayImageData testData = new GrayImageData(sourceNames, test, imageSize, norm, seed);
@@ -155,11 +152,7 @@ final class PretrainCommand implements Callable<Integer> {
   }
 
   private void writeHistory(List<EpochRecord> history) throws java.io.IOException {
-    List<Object> rows = new ArrayList<>();
-    for (EpochRecord r : history) rows.add(r.toMap());
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("epochs", rows);
-    Files.writeString(out.resolve("history.json"), Json.object(doc) + "\n");
+    dev.xfer.train.HistoryFile.write(out, history);
   }
 
   /** This invocation as a shell command, for the card ("./xfer pretrain ARGS"). */

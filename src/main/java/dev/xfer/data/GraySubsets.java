@@ -14,12 +14,20 @@ public final class GraySubsets {
    * all images when {@code perClass <= 0}.
    */
   public static GrayImages perClass(GrayImages all, int classes, int perClass, long seed) {
+    List<String> labels = new ArrayList<>();
+    for (int label = 0; label < classes; label++) labels.add(Integer.toString(label));
+    return perClass(all, labels, perClass, seed);
+  }
+
+  /** As {@link #perClass(GrayImages, int, int, long)}, for labels 0..n-1 named {@code classNames} (in errors). */
+  public static GrayImages perClass(GrayImages all, List<String> classNames, int perClass, long seed) {
     if (perClass <= 0) return all;
     List<Integer> keep = new ArrayList<>();
-    for (int label = 0; label < classes; label++) {
+    for (int label = 0; label < classNames.size(); label++) {
       List<Integer> idx = new ArrayList<>(all.indicesOf(label));
       if (idx.size() < perClass) {
-        throw new IllegalArgumentException(perClass + " images per class requested, but class " + label + " has " + idx.size());
+        throw new IllegalArgumentException(perClass + " images per class requested, but class " + classNames.get(label)
+            + " has " + idx.size());
       }
       Collections.shuffle(idx, new Random(seed * 31 + label));
       keep.addAll(idx.subList(0, perClass));
@@ -54,30 +62,6 @@ public final class GraySubsets {
     for (int i = 0; i < indices.size(); i++) {
       System.arraycopy(all.pixels(), indices.get(i) * plane, px, i * plane, plane);
       y[i] = all.labels()[indices.get(i)];
-    }
-    return new GrayImages(all.rows(), all.cols(), px, y);
-  }
-
-  /**
-   * A seeded random choice of {@code perClass} images of every class, in file order; all when perClass <= 0.
-   * {@code classes} names the labels 0..k-1 (for the message when a class has too few). */
-  public static GrayImages perClassInFileOrder(GrayImages all, List<String> classes, int perClass, long seed) {
-    if (perClass <= 0) return all;
-    int k = classes.size();
-    List<Integer> keep = new ArrayList<>();
-    for (int label = 0; label < k; label++) {
-      List<Integer> idx = new ArrayList<>(all.indicesOf(label));
-      Collections.shuffle(idx, new Random(seed * 31 + label));
-      if (idx.size() < perClass) throw new IllegalArgumentException(perClass + " images per class: class " + classes.get(label) + " has " + idx.size());
-      keep.addAll(idx.subList(0, perClass));
-    }
-    Collections.sort(keep);
-    int plane = all.rows() * all.cols();
-    byte[] px = new byte[keep.size() * plane];
-    int[] y = new int[keep.size()];
-    for (int i = 0; i < keep.size(); i++) {
-      System.arraycopy(all.pixels(), keep.get(i) * plane, px, i * plane, plane);
-      y[i] = all.labels()[keep.get(i)];
     }
     return new GrayImages(all.rows(), all.cols(), px, y);
   }

@@ -1,15 +1,14 @@
 package dev.xfer.data;
 
+import dev.xfer.util.AtomicFiles;
+import dev.xfer.util.NpyPreamble;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -38,31 +37,28 @@ public final class NpyStreamWriter implements AutoCloseable {
     }
   }
 
-  private final Path target;
-  private final Path temp;
+  private final AtomicFiles.Pending pending;
   private final Type type;
   private final long[] rowShape;
   private final long rowElements;
   private final int headerBytes;
   private final FileChannel channel;
   private long rows;
-  private boolean finished;
 
   /** Opens {@code target} for rows of shape {@code rowShape} (the trailing dimensions). */
   public NpyStreamWriter(Path target, Type type, long... rowShape) throws IOException {
     if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) throw new IOException("npy writer: big-endian hosts are not supported");
-    this.target = target.toAbsolutePath();
+    Path absolute = target.toAbsolutePath();
     this.type = type;
     this.rowShape = rowShape.clone();
     long n = 1;
     for (long d : rowShape) n *= d;
     this.rowElements = n;
     this.headerBytes = header(Long.MAX_VALUE).length;
-    Path dir = this.target.getParent();
+    Path dir = absolute.getParent();
     if (dir != null) Files.createDirectories(dir);
-    // a sibling (same file system, so the final move is atomic) created with the umask's permissions
-    this.temp = this.target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-    this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    this.pending = AtomicFiles.open(absolute);
+    this.channel = FileChannel.open(pending.temp(), StandardOpenOption.WRITE);
     channel.position(headerBytes);
   }
 
@@ -104,30 +100,22 @@ public final class NpyStreamWriter implements AutoCloseable {
     byte[] h = header(rows);
     ByteBuffer buf = ByteBuffer.wrap(h);
     while (buf.hasRemaining()) channel.write(buf, buf.position());
-    channel.force(false);
     channel.close();
-    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    finished = true;
+    pending.commit();
   }
 
   @Override
   public void close() throws IOException {
     if (channel.isOpen()) channel.close();
-    if (!finished) Files.deleteIfExists(temp);
+    pending.close();
   }
 
-  /** Magic, version 1.0, header length and the padded dict; its length is fixed by the widest count. */
+  /** The preamble for {@code leading} rows; its length is fixed by the widest count. */
   private byte[] header(long leading) {
-    StringBuilder shape = new StringBuilder("(").append(leading);
-    if (rowShape.length == 0) shape.append(',');
-    for (long d : rowShape) shape.append(", ").append(d);
-    shape.append(')');
-    String dict = "{'descr': '" + type.descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-    int total = headerBytes > 0 ? headerBytes : (10 + dict.length() + 1 + 63) / 64 * 64;
-    String text = dict + " ".repeat(total - 10 - dict.length() - 1) + "\n";
-    ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-    out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) text.length());
-    out.put(text.getBytes(StandardCharsets.ISO_8859_1));
-    return out.array();
+    long[] shape = new long[rowShape.length + 1];
+    shape[0] = leading;
+    System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+    String dict = NpyPreamble.dict(type.descr, false, shape);
+    return headerBytes > 0 ? NpyPreamble.of(dict, headerBytes) : NpyPreamble.of(dict);
   }
 }

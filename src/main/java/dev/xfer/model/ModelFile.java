@@ -2,7 +2,7 @@ package dev.xfer.model;
 
 import dev.xfer.kernels.JpegIdct;
 import dev.xfer.kernels.Normalization;
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import dev.xfer.model.io.SafeTensors;
 import dev.xfer.model.io.SafeTensorsFile;
 import dev.xfer.model.io.TensorData;
@@ -85,7 +85,7 @@ public final class ModelFile {
       Preprocessing pre = new Preprocessing(Integer.parseInt(m.get("xfer.image_size")), norm,
           idct == null ? JpegIdct.defaultFor(norm) : JpegIdct.parse(idct));
       List<String> classes = new ArrayList<>();
-      for (Object o : (List<?>) JsonReader.parse(m.get("xfer.class_names"))) classes.add((String) o);
+      for (Object o : (List<?>) Json.parse(m.get("xfer.class_names"))) classes.add((String) o);
       Map<String, TensorData> tensors = file.tensors();
       requireAgreement(name, config, classes, tensors.get("fc.bias"));
       return new LoadedModel(config, pre, classes, tensors, "xfer");

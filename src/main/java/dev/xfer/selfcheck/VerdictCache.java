@@ -1,6 +1,6 @@
 package dev.xfer.selfcheck;
 
-import dev.xfer.model.io.AtomicFiles;
+import dev.xfer.util.AtomicFiles;
 import dev.xfer.util.Sha256;
 import java.io.IOException;
 import java.io.Reader;

@@ -5,14 +5,10 @@ import dev.xfer.data.LabeledBatch;
 import dev.xfer.distributed.DataParallel;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
-import dev.xfer.model.io.JsonReader;
 import dev.xfer.model.io.TensorData;
-import dev.xfer.util.Json;
 import dev.xfer.util.NativeHeap;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +79,7 @@ public final class FineTuner {
     Checkpoint resume = options.runDir() == null ? null : Checkpoint.read(options.runDir());
     if (resume != null) {
       StateDict.load(model, resume.model(), Checkpoint.FILE_NAME);
-      history.addAll(resume.historyJson().isEmpty() ? readHistory() : parseHistory(resume.historyJson()));
+      history.addAll(resume.historyJson().isEmpty() ? readHistory() : HistoryFile.parse(resume.historyJson()));
       options.progress().note(String.format(Locale.ROOT, "resuming: phase %d, %d epoch(s) done%s",
           resume.phaseIndex() + 1, resume.epochsDone(), resume.stopping().stopped() ? " (stopped early)" : ""));
     }
@@ -210,30 +206,14 @@ public final class FineTuner {
   }
 
   private String historyJson() {
-    List<Object> rows = new ArrayList<>();
-    for (EpochRecord r : history) rows.add(r.toMap());
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("epochs", rows);
-    return Json.object(doc);
+    return HistoryFile.json(history);
   }
 
   private void writeHistory() throws IOException {
-    Path target = options.runDir().resolve("history.json");
-    Path tmp = options.runDir().resolve("history.json.tmp");
-    dev.xfer.util.OutputFiles.writeString(tmp, historyJson() + "\n");
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    HistoryFile.write(options.runDir(), history);
   }
 
   private List<EpochRecord> readHistory() throws IOException {
-    Path file = options.runDir().resolve("history.json");
-    if (!Files.isRegularFile(file)) return List.of();
-    return parseHistory(Files.readString(file));
-  }
-
-  private static List<EpochRecord> parseHistory(String json) {
-    Map<?, ?> doc = (Map<?, ?>) JsonReader.parse(json);
-    List<EpochRecord> out = new ArrayList<>();
-    for (Object o : (List<?>) doc.get("epochs")) out.add(EpochRecord.fromMap((Map<?, ?>) o));
-    return out;
+    return HistoryFile.read(options.runDir());
   }
 }

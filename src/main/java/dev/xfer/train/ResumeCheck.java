@@ -1,7 +1,7 @@
 package dev.xfer.train;
 
 import dev.xfer.data.Sample;
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ public final class ResumeCheck {
   public static Map<String, Object> compare(Path runDir, Map<String, Object> now, boolean withChanges) throws IOException {
     Path file = runDir.resolve("config.json");
     if (!Files.isRegularFile(file)) return now; // a run from before config.json recorded settings
-    Map<?, ?> recorded = (Map<?, ?>) JsonReader.parse(Files.readString(file));
+    Map<?, ?> recorded = Json.parseObject(file);
     Map<String, Object> parsedNow = asRecorded(now);
     List<String> refused = new ArrayList<>();
     List<Object> changes = new ArrayList<>();
@@ -102,7 +102,7 @@ public final class ResumeCheck {
   public static void requireSameWorldSize(Path runDir, int worldSize) throws IOException {
     Path config = runDir.resolve("config.json");
     if (!Files.isRegularFile(config)) return;
-    Object recorded = ((Map<?, ?>) JsonReader.parse(Files.readString(config))).get("world_size");
+    Object recorded = Json.parseObject(config).get("world_size");
     int previous = recorded == null ? 1 : ((Number) recorded).intValue();
     if (previous != worldSize) {
       throw new IllegalArgumentException("--resume: " + runDir + " was trained with world size " + previous
@@ -131,7 +131,7 @@ public final class ResumeCheck {
   /** {@code config} as it reads back from config.json (numbers as Long or Double), so values compare alike. */
   private static Map<String, Object> asRecorded(Map<String, Object> config) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) JsonReader.parse(dev.xfer.util.Json.object(config));
+    Map<String, Object> m = (Map<String, Object>) Json.parse(dev.xfer.util.Json.object(config));
     return m;
   }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.model.io.JsonReader;
 import dev.xfer.util.Json;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ class BenchReportTest {
         "device", "cpu");
 
     String json = Json.object(BenchReport.document(machine, Map.of("quick", true), List.of(head), List.of(sep, step)));
-    Map<String, Object> doc = (Map<String, Object>) JsonReader.parse(json);
+    Map<String, Object> doc = (Map<String, Object>) Json.parse(json);
 
     Map<String, Object> m = (Map<String, Object>) doc.get("machine");
     for (String key : List.of("cpu", "cores", "threads", "libtorch", "device")) assertTrue(m.containsKey(key), key);

@@ -8,7 +8,7 @@ import dev.xfer.demo.DemoData;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Xception;
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import dev.xfer.report.ComparisonChart;
 import dev.xfer.train.Evaluator;
 import java.awt.image.BufferedImage;
@@ -51,14 +51,14 @@ class DemoCommandTest {
     assertTrue(out.contains("epochs to 80% validation accuracy") && out.contains("wall time"), out);
     assertTrue(out.contains("weights tested") && out.contains("(highest validation accuracy)"), out);
 
-    Map<?, ?> cmp = (Map<?, ?>) JsonReader.parse(Files.readString(run.resolve("comparison.json")));
+    Map<?, ?> cmp = (Map<?, ?>) Json.parse(Files.readString(run.resolve("comparison.json")));
     LoadedModel shipped = ModelLoader.load(DemoCommand.shipped(DemoCommand.DEFAULT_MODEL, "--model"), ModelLoader.Format.AUTO, null, null);
     LoaderConfig config = LoaderConfig.defaults(shipped.preprocessing().imageSize()).withBatchSize(32);
     try (PointerScope scope = new PointerScope();
         DemoData data = DemoData.open(DemoCommand.shipped(DemoCommand.DEFAULT_DATA, "--data"), new DemoData.Limits(10, 10, 20), config)) {
       for (String arm : List.of("transfer", "scratch")) {
         Map<?, ?> reported = (Map<?, ?>) cmp.get(arm);
-        List<?> epochs = (List<?>) ((Map<?, ?>) JsonReader.parse(Files.readString(run.resolve(arm).resolve("history.json")))).get("epochs");
+        List<?> epochs = (List<?>) ((Map<?, ?>) Json.parse(Files.readString(run.resolve(arm).resolve("history.json")))).get("epochs");
         assertEquals(2, epochs.size(), arm + ": 1 + 1 epochs");
         assertEquals(arm.equals("transfer") ? "head" : "scratch", ((Map<?, ?>) epochs.get(0)).get("phase"));
         LoadedModel saved = ModelLoader.load(run.resolve(arm).resolve("model.safetensors"), ModelLoader.Format.AUTO, null, null);

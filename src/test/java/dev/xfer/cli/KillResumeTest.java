@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import dev.xfer.model.io.SafeTensors;
 import dev.xfer.model.io.SafeTensorsFile;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class KillResumeTest {
     Path history = run.resolve("history.json");
     if (!Files.isRegularFile(history)) return 0;
     try {
-      return ((List<?>) ((Map<?, ?>) JsonReader.parse(Files.readString(history))).get("epochs")).size();
+      return ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(history))).get("epochs")).size();
     } catch (RuntimeException partial) {
       return 0;
     }
@@ -47,7 +47,7 @@ class KillResumeTest {
   /** Loss, accuracy, validation loss and accuracy and learning rate of every epoch (not the timings). */
   private static List<Object> figures(Path run) throws Exception {
     List<Object> out = new ArrayList<>();
-    for (Object o : (List<?>) ((Map<?, ?>) JsonReader.parse(Files.readString(run.resolve("history.json")))).get("epochs")) {
+    for (Object o : (List<?>) ((Map<?, ?>) Json.parse(Files.readString(run.resolve("history.json")))).get("epochs")) {
       Map<?, ?> e = (Map<?, ?>) o;
       out.add(List.of(e.get("phase"), e.get("epoch"), e.get("loss"), e.get("accuracy"), e.get("val_loss"),
           e.get("val_accuracy"), e.get("lr")));

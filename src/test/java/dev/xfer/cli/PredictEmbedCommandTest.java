@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import dev.xfer.model.io.Npy;
 import dev.xfer.model.io.NpyArray;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ class PredictEmbedCommandTest {
     Map<String, double[]> byFile = new LinkedHashMap<>();
     for (String line : r.output().strip().split("\n")) {
       if (!line.startsWith("{")) continue; // stderr's notes (the layout self-check) share the captured output
-      Map<?, ?> doc = (Map<?, ?>) JsonReader.parse(line);
+      Map<?, ?> doc = (Map<?, ?>) Json.parse(line);
       double[] probs = new double[CLASSES.size()];
       for (Object o : (List<?>) doc.get("top")) {
         Map<?, ?> top = (Map<?, ?>) o;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.model.LoadedModel;
 import dev.xfer.model.ModelLoader;
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.train.HistoryFile;
+import dev.xfer.util.Json;
 import dev.xfer.util.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,8 +44,10 @@ class PretrainCommandTest {
     String card = Files.readString(model.resolve("README.md"));
     assertTrue(card.contains("`" + Sha256.hex(file) + "`"), "card states the file's real sha256");
     assertTrue(card.contains("./xfer pretrain " + String.join(" ", args)), "card states the exact command");
-    Map<?, ?> history = (Map<?, ?>) JsonReader.parse(Files.readString(model.resolve("history.json")));
+    Map<?, ?> history = (Map<?, ?>) Json.parse(Files.readString(model.resolve("history.json")));
     assertEquals(1, ((List<?>) history.get("epochs")).size());
+    assertEquals(HistoryFile.csv(HistoryFile.read(model)), Files.readString(model.resolve("history.csv")),
+        "history.csv holds history.json's rows");
 
     for (String cls : List.of("sandal", "shirt", "sneaker", "bag", "ankle-boot")) {
       assertEquals(2, count(target.resolve("train").resolve(cls)), cls);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,10 +68,10 @@ class ResumeCheckCommandTest {
     CliRun more = CliRun.run(args(data, weights, run, "--resume", "--resume-with-changes", "--finetune-epochs", "2",
         "--finetune-lr", "0.002"));
     assertEquals(0, more.code(), more.output());
-    Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(run.resolve("config.json")));
+    Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readString(run.resolve("config.json")));
     assertEquals(List.of(Map.of("option", "--finetune-epochs", "from", 1L, "to", 2L),
         Map.of("option", "--finetune-lr", "from", 0.01, "to", 0.002)), config.get("resume_changes"));
-    List<?> history = (List<?>) ((Map<?, ?>) JsonReader.parse(Files.readString(run.resolve("history.json")))).get("epochs");
+    List<?> history = (List<?>) ((Map<?, ?>) Json.parse(Files.readString(run.resolve("history.json")))).get("epochs");
     assertEquals(3, history.size(), "head 1 + finetune 1 + the added finetune epoch");
     Map<?, ?> last = (Map<?, ?>) history.get(2);
     // --finetune-decay 0: Keras' lr / (1 + 0 * step) is the new learning rate itself

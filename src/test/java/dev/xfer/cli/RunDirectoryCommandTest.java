@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import dev.xfer.train.RunDirectoryLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class RunDirectoryCommandTest {
     } finally {
       first.destroyForcibly();
     }
-    Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(out.resolve("config.json")));
+    Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readString(out.resolve("config.json")));
     assertEquals(1L, ((Number) config.get("seed")).longValue(), "the record is the first run's");
     assertFalse(Files.exists(out.resolve(RunDirectoryLock.FILE_NAME)), "lock released at the end");
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.distributed.WorkerLauncher;
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -127,7 +127,7 @@ class TrainDistributedCommandTest {
   }
 
   private static Map<?, ?> json(Path file) throws Exception {
-    return (Map<?, ?>) JsonReader.parse(Files.readString(file));
+    return (Map<?, ?>) Json.parse(Files.readString(file));
   }
 
   private Path folder(int perClass) throws Exception {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.model.ModelLoader;
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -65,7 +65,7 @@ class TrainEvaluateCommandTest {
     // channels-last is the CPU default; evaluate below rebuilds the model NCHW and must agree
     assertTrue(train.getValue().contains("layout: channels-last (NHWC, the CPU default; --no-channels-last for NCHW)"),
         train.getValue());
-    assertEquals(Boolean.TRUE, ((Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")))).get("channels_last"));
+    assertEquals(Boolean.TRUE, ((Map<?, ?>) Json.parse(Files.readString(runDir.resolve("config.json")))).get("channels_last"));
     assertTrue(train.getValue().contains("AdamW lr 0.01 weight decay 0.01, cosine schedule, label smoothing 0.1"), train.getValue());
     for (String f : List.of("model.safetensors", "history.json", "metrics.json", "config.json", "curves.png", "confusion.png")) {
       assertTrue(Files.isRegularFile(runDir.resolve(f)), f);
@@ -74,8 +74,8 @@ class TrainEvaluateCommandTest {
     Map.Entry<Integer, String> eval = run(new EvaluateCommand(), "--model", runDir.resolve("model.safetensors").toString(),
         "--data", data.toString(), "--batch-size", "4", "--json");
     assertEquals(0, eval.getKey(), err + eval.getValue());
-    Map<?, ?> got = (Map<?, ?>) JsonReader.parse(eval.getValue());
-    Map<?, ?> trained = (Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("metrics.json")));
+    Map<?, ?> got = (Map<?, ?>) Json.parse(eval.getValue());
+    Map<?, ?> trained = (Map<?, ?>) Json.parse(Files.readString(runDir.resolve("metrics.json")));
     // the same held-out images as train's test split, through a saved-and-reloaded model
     assertEquals(((Number) trained.get("test_images")).longValue(), ((Number) got.get("images")).longValue());
     assertEquals(((Number) trained.get("test_loss")).doubleValue(), ((Number) got.get("loss")).doubleValue(), 1e-5);
@@ -110,7 +110,7 @@ class TrainEvaluateCommandTest {
     assertEquals(0, train.getKey(), err + train.getValue());
     assertTrue(train.getValue().contains("input: 71x71 (the model file's own)"), train.getValue());
     assertTrue(train.getValue().contains("layout: NCHW (--no-channels-last)"), train.getValue());
-    Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")));
+    Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readString(runDir.resolve("config.json")));
     assertEquals(Boolean.FALSE, config.get("channels_last"));
     assertEquals(71L, ((Number) config.get("image_size")).longValue());
     assertEquals("fast", config.get("jpeg_idct"), "Keras scaling: TensorFlow's JPEG IDCT");
@@ -126,7 +126,7 @@ class TrainEvaluateCommandTest {
         "--out", runDir.toString(), "--batch-size", "4", "--head-epochs", "1", "--finetune-epochs", "1", "--device", "cpu",
         "--jpeg-idct", "accurate");
     assertEquals(0, train.getKey(), err + train.getValue());
-    Map<?, ?> config = (Map<?, ?>) JsonReader.parse(Files.readString(runDir.resolve("config.json")));
+    Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readString(runDir.resolve("config.json")));
     assertEquals("accurate", config.get("jpeg_idct"));
     assertEquals(dev.xfer.kernels.JpegIdct.ACCURATE, ModelLoader.load(runDir.resolve("model.safetensors"),
         ModelLoader.Format.AUTO, null, null).preprocessing().jpegIdct());

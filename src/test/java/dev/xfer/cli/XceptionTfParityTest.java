@@ -9,7 +9,7 @@ import dev.xfer.model.ModelFile;
 import dev.xfer.model.ModelLoader;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.RandomKerasXception;
-import dev.xfer.model.io.JsonReader;
+import dev.xfer.util.Json;
 import dev.xfer.model.io.KerasH5;
 import dev.xfer.model.io.KerasLayer;
 import dev.xfer.model.io.KerasWeights;
@@ -97,7 +97,7 @@ class XceptionTfParityTest {
     int row = 0;
     for (String line : run.output().split("\n")) {
       if (!line.startsWith("{")) continue;
-      for (Object o : (List<?>) ((Map<?, ?>) JsonReader.parse(line)).get("top")) {
+      for (Object o : (List<?>) ((Map<?, ?>) Json.parse(line)).get("top")) {
         Map<?, ?> m = (Map<?, ?>) o;
         probs[row * CLASSES.size() + CLASSES.indexOf((String) m.get("class"))] = ((Number) m.get("probability")).floatValue();
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.testing.PointerScopeExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,11 @@ import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Decoding: every input kind becomes (H, W, 3) uint8 RGB with the right values; bad files name themselves. */
+@ExtendWith(PointerScopeExtension.class)
 class ImageDecoderTest {
   @TempDir Path dir;
   private final ImageDecoder decoder = new ImageDecoder(false);
@@ -25,12 +28,10 @@ class ImageDecoderTest {
   }
 
   private static byte[] decode(ImageDecoder decoder, Path file, long h, long w) throws BadImageException {
-    try (PointerScope scope = new PointerScope()) {
-      Tensor t = decoder.decode(file);
-      assertEquals(3, t.dim());
-      assertArrayEquals(new long[] {h, w, 3}, new long[] {t.size(0), t.size(1), t.size(2)});
-      return TestImages.bytes(t);
-    }
+    Tensor t = decoder.decode(file);
+    assertEquals(3, t.dim());
+    assertArrayEquals(new long[] {h, w, 3}, new long[] {t.size(0), t.size(1), t.size(2)});
+    return TestImages.bytes(t);
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.kernels.PreprocessKernel;
 import dev.xfer.kernels.Tensors;
+import dev.xfer.testing.PointerScopeExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +27,11 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The loader: order, batches, exact preprocessing, bad-file policy, cache and augmentation. */
+@ExtendWith(PointerScopeExtension.class)
 class LoaderTest {
   private static final int S = 12;
   @TempDir Path root;
@@ -194,18 +197,16 @@ class LoaderTest {
 
   @Test
   void soleOwnerSeesViewsAndSecondHandles() {
-    try (PointerScope scope = new PointerScope()) {
-      Tensor t = Tensors.emptyFloat(TestImages.tensor(new byte[3], 1, 1), 2, 3, 4, 4);
-      assertTrue(BatchBuffers.soleOwner(t));
-      Tensor view = t.narrow(0, 1, 1);
-      assertFalse(BatchBuffers.soleOwner(t), "a view shares the memory");
-      view.close();
-      assertTrue(BatchBuffers.soleOwner(t));
-      Tensor alias = t.detach(); // another tensor over the same storage
-      assertFalse(BatchBuffers.soleOwner(t));
-      alias.close();
-      assertTrue(BatchBuffers.soleOwner(t));
-    }
+    Tensor t = Tensors.emptyFloat(TestImages.tensor(new byte[3], 1, 1), 2, 3, 4, 4);
+    assertTrue(BatchBuffers.soleOwner(t));
+    Tensor view = t.narrow(0, 1, 1);
+    assertFalse(BatchBuffers.soleOwner(t), "a view shares the memory");
+    view.close();
+    assertTrue(BatchBuffers.soleOwner(t));
+    Tensor alias = t.detach(); // another tensor over the same storage
+    assertFalse(BatchBuffers.soleOwner(t));
+    alias.close();
+    assertTrue(BatchBuffers.soleOwner(t));
   }
 
   private Path[] addBadFiles() throws Exception {

@@ -3,39 +3,33 @@ package dev.xfer.kernels;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The CUDA kernels against the CPU kernels (themselves tested against TF's formula and LibTorch).
  * Runs only with {@code -Pgpu -Dsurefire.excludedGroups=} on a machine with a CUDA device.
  */
 @Tag("gpu")
+@ExtendWith(PointerScopeExtension.class)
 class CudaKernelsTest {
-  private PointerScope scope;
   private Device cuda;
 
   @BeforeEach
   void requireDevice() {
     assumeTrue(torch.cuda_is_available(), "no CUDA device visible to LibTorch");
     assumeTrue(NativeKernels.xfer_has_cuda_kernels() == 1, "libxfer_kernels built without CUDA kernels");
-    scope = new PointerScope();
     cuda = new Device("cuda:0");
-  }
-
-  @AfterEach
-  void closeScope() {
-    if (scope != null) scope.close();
   }
 
   @Test

@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.Random;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,19 +20,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The head kernels against LibTorch op chains: mean over H,W / linear / softmax, and autograd's
  * gradients of the cross-entropy. Features are non-negative like the ReLU output they stand for.
  */
+@ExtendWith(PointerScopeExtension.class)
 class HeadKernelTest {
   private static final double TOLERANCE = 1e-5;
-  private PointerScope scope;
-
-  @BeforeEach
-  void openScope() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void closeScope() {
-    scope.close();
-  }
 
   @ParameterizedTest(name = "N={0} C={1} H=W={2} K={3}")
   @CsvSource({"32, 2048, 7, 5", "3, 2048, 10, 1000", "1, 1, 1, 1", "5, 33, 3, 7", "2, 728, 19, 2",

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InterpolateFuncOptions;
 import org.bytedeco.pytorch.InterpolateMode;
 import org.bytedeco.pytorch.LongVector;
@@ -18,25 +18,13 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.kBilinear;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@ExtendWith(PointerScopeExtension.class)
 class PreprocessKernelTest {
-  private PointerScope scope;
-
-  @BeforeEach
-  void openScope() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void closeScope() {
-    scope.close();
-  }
-
   /** Source sizes odd and even, square and not, downscaled and upscaled, in one batch each. */
   @ParameterizedTest(name = "{0}x{1} -> {2}x{3}")
   @CsvSource({

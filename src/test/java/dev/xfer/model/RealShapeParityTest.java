@@ -2,15 +2,16 @@ package dev.xfer.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * about 1e-2 in either layout, which says nothing about the kernels.
  */
 @Tag("slow")
+@ExtendWith(PointerScopeExtension.class)
 class RealShapeParityTest {
   /** Pooled features in float32 against float64, relative to the largest value, in either layout. */
   private static final double FEATURE_TOLERANCE = 1e-4;
@@ -42,27 +44,25 @@ class RealShapeParityTest {
   @ParameterizedTest(name = "{0} px, {1} numerics")
   @CsvSource({"224, keras", "224, timm", "299, keras", "299, timm"})
   void float32LayoutsMatchFloat64(int size, String numerics) {
-    try (PointerScope scope = new PointerScope()) {
-      XceptionConfig config = XceptionConfig.full(0, Numerics.byName(numerics));
-      torch.manual_seed(size);
-      Tensor x = torch.randn(new long[] {1, 3, size, size}, new TensorOptions(torch.ScalarType.Double));
-      Tensor upstream = torch.randn(new long[] {1, config.featureChannels()}, new TensorOptions(torch.ScalarType.Double));
-      Xception reference = new Xception(config);
-      Map<String, Tensor> state = StateDict.tensorsOf(reference);
-      Result exact = run(reference, x, upstream, torch.ScalarType.Double, false);
-      List<String> failures = new ArrayList<>();
-      Result nchw = run(copyOf(state, config), x, upstream, torch.ScalarType.Float, false);
-      Result nhwc = run(copyOf(state, config), x, upstream, torch.ScalarType.Float, true);
-      check(failures, "NCHW features", error(nchw.features, exact.features), FEATURE_TOLERANCE);
-      check(failures, "channels-last features", error(nhwc.features, exact.features), FEATURE_TOLERANCE);
-      for (String name : exact.gradients.keySet()) {
-        double nchwError = error(nchw.gradients.get(name), exact.gradients.get(name));
-        check(failures, "NCHW gradient of " + name, nchwError, NCHW_GRADIENT_TOLERANCE);
-        check(failures, "channels-last gradient of " + name, error(nhwc.gradients.get(name), exact.gradients.get(name)),
-            2 * nchwError + LAYOUT_SLACK);
-      }
-      assertTrue(failures.isEmpty(), size + " px, " + numerics + ": " + failures);
+    XceptionConfig config = XceptionConfig.full(0, Numerics.byName(numerics));
+    torch.manual_seed(size);
+    Tensor x = torch.randn(new long[] {1, 3, size, size}, new TensorOptions(torch.ScalarType.Double));
+    Tensor upstream = torch.randn(new long[] {1, config.featureChannels()}, new TensorOptions(torch.ScalarType.Double));
+    Xception reference = new Xception(config);
+    Map<String, Tensor> state = StateDict.tensorsOf(reference);
+    Result exact = run(reference, x, upstream, torch.ScalarType.Double, false);
+    List<String> failures = new ArrayList<>();
+    Result nchw = run(copyOf(state, config), x, upstream, torch.ScalarType.Float, false);
+    Result nhwc = run(copyOf(state, config), x, upstream, torch.ScalarType.Float, true);
+    check(failures, "NCHW features", error(nchw.features, exact.features), FEATURE_TOLERANCE);
+    check(failures, "channels-last features", error(nhwc.features, exact.features), FEATURE_TOLERANCE);
+    for (String name : exact.gradients.keySet()) {
+      double nchwError = error(nchw.gradients.get(name), exact.gradients.get(name));
+      check(failures, "NCHW gradient of " + name, nchwError, NCHW_GRADIENT_TOLERANCE);
+      check(failures, "channels-last gradient of " + name, error(nhwc.gradients.get(name), exact.gradients.get(name)),
+          2 * nchwError + LAYOUT_SLACK);
     }
+    assertTrue(failures.isEmpty(), size + " px, " + numerics + ": " + failures);
   }
 
   private record Result(Tensor features, Map<String, Tensor> gradients) {}

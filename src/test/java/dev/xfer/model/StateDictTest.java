@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.model.io.TensorData;
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -12,7 +13,9 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(PointerScopeExtension.class)
 class StateDictTest {
   @Test
   void tensorHandlesOutliveTheScopeAndDictionaryTheyCameFrom() {
@@ -33,45 +36,39 @@ class StateDictTest {
 
   @Test
   void reportsMissingExtraAndMisShapedTensorsByName() {
-    try (PointerScope scope = new PointerScope()) {
-      Xception model = new Xception(new XceptionConfig(0.25, 1, 0, Numerics.KERAS));
-      Map<String, TensorData> weights = new LinkedHashMap<>(StateDict.export(model));
-      weights.remove("bn2.running_var");
-      weights.put("block9.rep.1.conv1.weight", new TensorData(new long[] {1}, new float[] {0}));
-      weights.put("conv1.weight", new TensorData(new long[] {8, 3, 5, 5}, new float[8 * 3 * 25]));
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> StateDict.load(model, weights, "w.safetensors"));
-      assertEquals("w.safetensors: weights do not fit the model: missing tensors bn2.running_var; "
-          + "unexpected tensors block9.rep.1.conv1.weight; conv1.weight: expected shape (8, 3, 3, 3), found (8, 3, 5, 5)",
-          e.getMessage());
-    }
+    Xception model = new Xception(new XceptionConfig(0.25, 1, 0, Numerics.KERAS));
+    Map<String, TensorData> weights = new LinkedHashMap<>(StateDict.export(model));
+    weights.remove("bn2.running_var");
+    weights.put("block9.rep.1.conv1.weight", new TensorData(new long[] {1}, new float[] {0}));
+    weights.put("conv1.weight", new TensorData(new long[] {8, 3, 5, 5}, new float[8 * 3 * 25]));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> StateDict.load(model, weights, "w.safetensors"));
+    assertEquals("w.safetensors: weights do not fit the model: missing tensors bn2.running_var; "
+        + "unexpected tensors block9.rep.1.conv1.weight; conv1.weight: expected shape (8, 3, 3, 3), found (8, 3, 5, 5)",
+        e.getMessage());
   }
 
   @Test
   void loadCopiesValuesAndIgnoresBatchCounters() {
-    try (PointerScope scope = new PointerScope()) {
-      Xception source = new Xception(new XceptionConfig(0.25, 0, 2, Numerics.TIMM));
-      Xception target = new Xception(new XceptionConfig(0.25, 0, 2, Numerics.TIMM));
-      Map<String, TensorData> weights = new LinkedHashMap<>(StateDict.export(source));
-      weights.put("bn1.num_batches_tracked", new TensorData(new long[] {}, new float[] {3}));
-      StateDict.load(target, weights, "test");
-      ModelFileTest.assertSameTensors(StateDict.export(source), StateDict.export(target));
-      assertTrue(StateDict.export(target).keySet().stream().noneMatch(k -> k.endsWith("num_batches_tracked")));
-    }
+    Xception source = new Xception(new XceptionConfig(0.25, 0, 2, Numerics.TIMM));
+    Xception target = new Xception(new XceptionConfig(0.25, 0, 2, Numerics.TIMM));
+    Map<String, TensorData> weights = new LinkedHashMap<>(StateDict.export(source));
+    weights.put("bn1.num_batches_tracked", new TensorData(new long[] {}, new float[] {3}));
+    StateDict.load(target, weights, "test");
+    ModelFileTest.assertSameTensors(StateDict.export(source), StateDict.export(target));
+    assertTrue(StateDict.export(target).keySet().stream().noneMatch(k -> k.endsWith("num_batches_tracked")));
   }
 
   /** Keras layouts and back: the mapping and its inverse are each other's identity. */
   @Test
   void kerasLayerListRoundTrips() {
-    try (PointerScope scope = new PointerScope()) {
-      Xception model = new Xception(XceptionConfig.full(4, Numerics.KERAS));
-      Map<String, TensorData> sd = StateDict.export(model);
-      var layers = KerasXceptionMapping.toKerasLayers(sd, 12);
-      assertEquals("block1_conv1", layers.get(0).name());
-      assertEquals(81, layers.size(), "80 weighted layers + predictions");
-      Map<String, TensorData> back = KerasXceptionMapping.toStateDict(
-          new dev.xfer.model.io.KerasWeights("2", "tensorflow", layers), 12, "test");
-      ModelFileTest.assertSameTensors(sd, back);
-    }
+    Xception model = new Xception(XceptionConfig.full(4, Numerics.KERAS));
+    Map<String, TensorData> sd = StateDict.export(model);
+    var layers = KerasXceptionMapping.toKerasLayers(sd, 12);
+    assertEquals("block1_conv1", layers.get(0).name());
+    assertEquals(81, layers.size(), "80 weighted layers + predictions");
+    Map<String, TensorData> back = KerasXceptionMapping.toStateDict(
+        new dev.xfer.model.io.KerasWeights("2", "tensorflow", layers), 12, "test");
+    ModelFileTest.assertSameTensors(sd, back);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -12,35 +13,32 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(PointerScopeExtension.class)
 class XceptionTest {
-
   /** Keras' published model.summary() totals (Keras' applications documentation: 22,910,480 with the top). */
   @Test
   void fullSizeParameterCountsMatchKeras() {
-    try (PointerScope scope = new PointerScope()) {
-      Xception notop = new Xception(XceptionConfig.full(0, Numerics.KERAS));
-      assertEquals(20_806_952L, count(notop.named_parameters()), "trainable (no top)");
-      assertEquals(54_528L, countRunningStats(notop.named_buffers()), "BN moving mean + variance");
-      Xception top = new Xception(XceptionConfig.full(1000, Numerics.KERAS));
-      assertEquals(22_910_480L, count(top.named_parameters()) + countRunningStats(top.named_buffers()));
-    }
+    Xception notop = new Xception(XceptionConfig.full(0, Numerics.KERAS));
+    assertEquals(20_806_952L, count(notop.named_parameters()), "trainable (no top)");
+    assertEquals(54_528L, countRunningStats(notop.named_buffers()), "BN moving mean + variance");
+    Xception top = new Xception(XceptionConfig.full(1000, Numerics.KERAS));
+    assertEquals(22_910_480L, count(top.named_parameters()) + countRunningStats(top.named_buffers()));
   }
 
   @Test
   void stateDictNamesFollowTimmLegacyXception() {
-    try (PointerScope scope = new PointerScope()) {
-      List<String> names = names(new Xception(XceptionConfig.full(1000, Numerics.TIMM)).named_parameters());
-      for (String key : List.of("conv1.weight", "bn1.weight", "block1.rep.0.conv1.weight",
-          "block1.rep.0.pointwise.weight", "block1.rep.1.weight", "block1.rep.3.conv1.weight",
-          "block1.rep.4.bias", "block1.skip.weight", "block1.skipbn.weight", "block2.rep.1.conv1.weight",
-          "block2.rep.5.weight", "block4.rep.7.pointwise.weight", "block4.rep.8.weight",
-          "block12.rep.1.conv1.weight", "block12.rep.4.pointwise.weight", "block12.skip.weight",
-          "conv3.conv1.weight", "conv4.pointwise.weight", "bn4.weight", "fc.weight", "fc.bias")) {
-        assertTrue(names.contains(key), "missing " + key);
-      }
-      assertTrue(names.stream().noneMatch(n -> n.startsWith("block13")), "only 12 blocks at M=8");
+    List<String> names = names(new Xception(XceptionConfig.full(1000, Numerics.TIMM)).named_parameters());
+    for (String key : List.of("conv1.weight", "bn1.weight", "block1.rep.0.conv1.weight",
+        "block1.rep.0.pointwise.weight", "block1.rep.1.weight", "block1.rep.3.conv1.weight",
+        "block1.rep.4.bias", "block1.skip.weight", "block1.skipbn.weight", "block2.rep.1.conv1.weight",
+        "block2.rep.5.weight", "block4.rep.7.pointwise.weight", "block4.rep.8.weight",
+        "block12.rep.1.conv1.weight", "block12.rep.4.pointwise.weight", "block12.skip.weight",
+        "conv3.conv1.weight", "conv4.pointwise.weight", "bn4.weight", "fc.weight", "fc.bias")) {
+      assertTrue(names.contains(key), "missing " + key);
     }
+    assertTrue(names.stream().noneMatch(n -> n.startsWith("block13")), "only 12 blocks at M=8");
   }
 
   @Test
@@ -69,14 +67,12 @@ class XceptionTest {
 
   @Test
   void stagesCoverEveryTensor() {
-    try (PointerScope scope = new PointerScope()) {
-      Xception m = new Xception(XceptionConfig.full(5, Numerics.KERAS));
-      List<String> stages = m.stageNames();
-      assertEquals(15, stages.size());
-      for (String name : names(m.named_parameters())) assertTrue(stages.contains(Xception.stageOf(name)), name);
-      m.resetClassifier(0);
-      assertTrue(names(m.named_parameters()).stream().noneMatch(n -> n.startsWith("fc")));
-    }
+    Xception m = new Xception(XceptionConfig.full(5, Numerics.KERAS));
+    List<String> stages = m.stageNames();
+    assertEquals(15, stages.size());
+    for (String name : names(m.named_parameters())) assertTrue(stages.contains(Xception.stageOf(name)), name);
+    m.resetClassifier(0);
+    assertTrue(names(m.named_parameters()).stream().noneMatch(n -> n.startsWith("fc")));
   }
 
   static long count(StringTensorDict dict) {

@@ -8,6 +8,8 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,13 +26,27 @@ class ChartsTest {
     Charts.curves(h, "test run", curves);
     BufferedImage img = ImageIO.read(curves.toFile());
     assertEquals(1100, img.getWidth());
+    assertEquals(460, img.getHeight());
     // both series colours are present: the curves were drawn, not just axes
     assertNotEquals(0, count(img, 31, 119, 180), "training series");
     assertNotEquals(0, count(img, 255, 127, 14), "validation series");
 
     Path conf = dir.resolve("confusion.png");
     Charts.confusion(new long[][] {{5, 1}, {0, 4}}, List.of("daisy", "roses"), "confusion", conf);
-    assertNotEquals(null, ImageIO.read(conf.toFile()));
+    BufferedImage confusion = ImageIO.read(conf.toFile());
+    assertEquals(150 + 2 * 90 + 40, confusion.getWidth());
+    assertEquals(70 + 2 * 90 + 90, confusion.getHeight());
+  }
+
+  @Test
+  void epochAxesTickAtWholeNumbersOnly() {
+    JFreeChart chart = ChartImages.lines("loss", "epoch", "loss",
+        List.of(new ChartImages.Line("training", new double[] {1.0, 0.7, 0.5}, java.awt.Color.BLUE)), 1, Double.NaN, Double.NaN);
+    NumberAxis epochs = (NumberAxis) chart.getXYPlot().getDomainAxis();
+    for (double wanted : new double[] {0.01, 0.3, 2.5, 7.7}) {
+      double size = epochs.getStandardTickUnits().getCeilingTickUnit(wanted).getSize();
+      assertEquals(Math.rint(size), size, "tick unit " + size + " for " + wanted);
+    }
   }
 
   private static int count(BufferedImage img, int r, int g, int b) {

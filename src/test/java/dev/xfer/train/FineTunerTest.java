@@ -12,33 +12,22 @@ import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
 import dev.xfer.model.io.TensorData;
+import dev.xfer.testing.PointerScopeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(PointerScopeExtension.class)
 class FineTunerTest {
   private static final XceptionConfig TINY = new XceptionConfig(0.125, 1, 3, Numerics.KERAS);
   @TempDir Path dir;
-  private PointerScope scope;
   private final Dataset train = new GeneratedImages(24, 71, 3, 1);
   private final Dataset valid = new GeneratedImages(9, 71, 3, 2);
-
-  @BeforeEach
-  void open() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void close() {
-    scope.close();
-  }
 
   private static Xception model(long seed) {
     torch.manual_seed(seed);

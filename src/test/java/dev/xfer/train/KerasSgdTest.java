@@ -3,11 +3,13 @@ package dev.xfer.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.xfer.kernels.Tensors;
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.List;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(PointerScopeExtension.class)
 class KerasSgdTest {
   /** The recipe's phase-1 schedule (Keras' legacy SGD decay): lr 0.2, decay 0.01, 86 steps per epoch. */
   @Test
@@ -27,31 +29,27 @@ class KerasSgdTest {
    */
   @Test
   void twoStepsMatchKerasMomentumByHand() {
-    try (PointerScope scope = new PointerScope()) {
-      Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
-      KerasSgd sgd = new KerasSgd(List.of(p), 0.9, false, LearningRateSchedule.kerasDecay(0.1, 1.0));
-      p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward(); // g = 0.5
-      sgd.step();
-      assertEquals(0.95, Tensors.toFloatArray(p)[0], 1e-7);
-      sgd.zeroGrad();
-      p.mul(new org.bytedeco.pytorch.Scalar(0.25f)).sum().backward(); // g = 0.25
-      assertEquals(0.05, sgd.currentLearningRate(), 1e-15);
-      sgd.step();
-      assertEquals(0.8925, Tensors.toFloatArray(p)[0], 1e-7);
-      assertEquals(-0.0575, Tensors.toFloatArray(sgd.velocities().get(0))[0], 1e-7);
-      assertEquals(2, sgd.iterations());
-    }
+    Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
+    KerasSgd sgd = new KerasSgd(List.of(p), 0.9, false, LearningRateSchedule.kerasDecay(0.1, 1.0));
+    p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward(); // g = 0.5
+    sgd.step();
+    assertEquals(0.95, Tensors.toFloatArray(p)[0], 1e-7);
+    sgd.zeroGrad();
+    p.mul(new org.bytedeco.pytorch.Scalar(0.25f)).sum().backward(); // g = 0.25
+    assertEquals(0.05, sgd.currentLearningRate(), 1e-15);
+    sgd.step();
+    assertEquals(0.8925, Tensors.toFloatArray(p)[0], 1e-7);
+    assertEquals(-0.0575, Tensors.toFloatArray(sgd.velocities().get(0))[0], 1e-7);
+    assertEquals(2, sgd.iterations());
   }
 
   /** Nesterov: p += m * v - lr * g. Step 1: v = -0.05, p = 1 + 0.9 * -0.05 - 0.05 = 0.905. */
   @Test
   void nesterovStep() {
-    try (PointerScope scope = new PointerScope()) {
-      Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
-      KerasSgd sgd = new KerasSgd(List.of(p), 0.9, true, LearningRateSchedule.kerasDecay(0.1, 0));
-      p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward();
-      sgd.step();
-      assertEquals(0.905, Tensors.toFloatArray(p)[0], 1e-7);
-    }
+    Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
+    KerasSgd sgd = new KerasSgd(List.of(p), 0.9, true, LearningRateSchedule.kerasDecay(0.1, 0));
+    p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward();
+    sgd.step();
+    assertEquals(0.905, Tensors.toFloatArray(p)[0], 1e-7);
   }
 }

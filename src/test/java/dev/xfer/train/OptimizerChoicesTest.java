@@ -4,35 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.kernels.Tensors;
+import dev.xfer.testing.PointerScopeExtension;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** AdamW, cosine schedule, label smoothing and the backbone learning-rate multiplier against formulas. */
+@ExtendWith(PointerScopeExtension.class)
 class OptimizerChoicesTest {
-  private PointerScope scope;
-
-  @BeforeEach
-  void open() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void close() {
-    scope.close();
-  }
-
   private static Tensor scalarParam(float v) {
     return Tensors.ofFloats(new float[] {v}, 1).requires_grad_(true);
   }

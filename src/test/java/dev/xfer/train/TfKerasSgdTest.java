@@ -3,14 +3,15 @@ package dev.xfer.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.kernels.Tensors;
+import dev.xfer.testing.PointerScopeExtension;
 import dev.xfer.tf.TfOracle;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -25,6 +26,7 @@ import org.tensorflow.types.TFloat32;
  * parameters), so a wrong step would compound.
  */
 @Tag("tf")
+@ExtendWith(PointerScopeExtension.class)
 class TfKerasSgdTest {
   private static final int STEPS = 10;
   private static final long[][] SHAPES = {{7, 5}, {5}};
@@ -64,21 +66,19 @@ class TfKerasSgdTest {
 
   /** xfer: the same gradient, {@code c * p + r} in float32 (multiply, then add), handed to the optimizer. */
   private static float[][] xfer(float[][] init, float[][][] c, float[][][] r, double lr, double decay, double momentum) {
-    try (PointerScope scope = new PointerScope()) {
-      Tensor[] p = new Tensor[SHAPES.length];
-      for (int i = 0; i < p.length; i++) p[i] = Tensors.ofFloats(init[i], SHAPES[i]);
-      KerasSgd sgd = new KerasSgd(List.of(p), momentum, false, LearningRateSchedule.kerasDecay(lr, decay));
-      for (int t = 0; t < STEPS; t++) {
-        List<Tensor> grads = new java.util.ArrayList<>();
-        for (int i = 0; i < p.length; i++) {
-          grads.add(Tensors.ofFloats(c[t][i], SHAPES[i]).mul(p[i]).add(Tensors.ofFloats(r[t][i], SHAPES[i])));
-        }
-        sgd.stepWith(grads);
+    Tensor[] p = new Tensor[SHAPES.length];
+    for (int i = 0; i < p.length; i++) p[i] = Tensors.ofFloats(init[i], SHAPES[i]);
+    KerasSgd sgd = new KerasSgd(List.of(p), momentum, false, LearningRateSchedule.kerasDecay(lr, decay));
+    for (int t = 0; t < STEPS; t++) {
+      List<Tensor> grads = new java.util.ArrayList<>();
+      for (int i = 0; i < p.length; i++) {
+        grads.add(Tensors.ofFloats(c[t][i], SHAPES[i]).mul(p[i]).add(Tensors.ofFloats(r[t][i], SHAPES[i])));
       }
-      float[][] out = new float[p.length][];
-      for (int i = 0; i < p.length; i++) out[i] = Tensors.toFloatArray(p[i]);
-      return out;
+      sgd.stepWith(grads);
     }
+    float[][] out = new float[p.length][];
+    for (int i = 0; i < p.length; i++) out[i] = Tensors.toFloatArray(p[i]);
+    return out;
   }
 
   /** TF: resource variables updated by the raw op, the gradient written out as Keras' tape would give it. */

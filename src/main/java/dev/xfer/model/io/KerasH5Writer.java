@@ -1,5 +1,6 @@
 package dev.xfer.model.io;
 
+import dev.xfer.util.AtomicFiles;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;

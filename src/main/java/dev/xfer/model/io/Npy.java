@@ -1,5 +1,7 @@
 package dev.xfer.model.io;
 
+import dev.xfer.util.AtomicFiles;
+import dev.xfer.util.NpyPreamble;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -118,15 +120,9 @@ public final class Npy {
    * starts at a multiple of 64 bytes, as NumPy writes it.
    */
   static byte[] preamble(NpyHeader header) {
-    String dict = header.format();
-    int unpadded = 10 + dict.length() + 1;
-    String text = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-    if (text.length() > 0xffff) throw new IllegalArgumentException("shape too long for a version 1.0 .npy header");
-    ByteBuffer out = ByteBuffer.allocate(10 + text.length()).order(ByteOrder.LITTLE_ENDIAN);
-    out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length());
-    out.put(text.getBytes(StandardCharsets.ISO_8859_1));
-    return out.array();
+    return NpyPreamble.of(header.format());
   }
+
 
   private interface Body {
     void writeTo(FileChannel ch) throws IOException;

@@ -27,11 +27,9 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
 
   /** The dictionary as NumPy writes it, without padding or newline. */
   String format() {
-    StringBuilder sb = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': ")
-        .append(fortranOrder ? "True" : "False").append(", 'shape': ").append(TensorData.shapeString(shape))
-        .append(", }");
-    return sb.toString();
+    return dev.xfer.util.NpyPreamble.dict(descr, fortranOrder, shape);
   }
+
 
   /** Parses and checks for exactly the keys descr, fortran_order and shape. */
   static NpyHeader parse(String text) throws SyntaxException {

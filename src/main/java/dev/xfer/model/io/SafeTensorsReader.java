@@ -1,5 +1,6 @@
 package dev.xfer.model.io;
 
+import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -87,8 +88,8 @@ final class SafeTensorsReader {
     }
     Object root;
     try {
-      root = JsonReader.parse(json);
-    } catch (JsonReader.JsonException e) {
+      root = Json.parse(json);
+    } catch (Json.JsonException e) {
       throw fail("the header is not valid JSON: " + e.getMessage());
     }
     if (!(root instanceof Map)) throw fail("the header is not a JSON object (found " + kind(root) + ")");

@@ -1,5 +1,6 @@
 package dev.xfer.model.io;
 
+import dev.xfer.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -75,7 +76,7 @@ class SafeTensorsTest {
     assertTrue(header.startsWith("{") && header.stripTrailing().endsWith("}"));
     assertEquals(header.stripTrailing() + " ".repeat(header.length() - header.stripTrailing().length()), header,
         "padding is spaces");
-    Map<?, ?> json = (Map<?, ?>) JsonReader.parse(header);
+    Map<?, ?> json = (Map<?, ?>) Json.parse(header);
     assertEquals(List.of("__metadata__", "b", "a", "c"), new ArrayList<>(json.keySet()));
     assertEquals(Map.of("k", "v"), json.get("__metadata__"));
     assertEquals(Map.of("dtype", "F32", "shape", List.of(2L, 3L), "data_offsets", List.of(0L, 24L)), json.get("b"));
