@@ -21,7 +21,6 @@ import dev.xfer.util.Machine;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
