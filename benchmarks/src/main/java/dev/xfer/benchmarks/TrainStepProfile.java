@@ -26,8 +26,9 @@ import org.bytedeco.pytorch.global.torch;
  * ({@code benchmarks/compare/onednn_profile.py}).
  *
  * <pre>ONEDNN_VERBOSE=profile_exec java -cp benchmarks/target/benchmarks.jar dev.xfer.benchmarks.TrainStepProfile
- *     [batch=8 size=224 warmup=3 steps=2 threads=2 format=nchw|cl precision=fp32|bf16 ftz=0|1]</pre>
- * {@code ftz=1}: flush denormals to zero (LibTorch's {@code set_flush_denormal}). Each step's wall time is printed too.
+ *     [batch=8 size=224 warmup=3 steps=2 threads=2 format=nchw|cl precision=fp32|bf16 ftz=0|1 models=1]</pre>
+ * {@code ftz=1}: flush denormals to zero (LibTorch's {@code set_flush_denormal}). Each step's wall time is printed too;
+ * {@code models=M} trains M freshly built models one after the other (the markers then repeat per model).
  */
 public final class TrainStepProfile {
   private TrainStepProfile() {}
@@ -45,6 +46,7 @@ public final class TrainStepProfile {
     boolean amp = a.getOrDefault("precision", "fp32").equals("bf16");
     if (a.getOrDefault("ftz", "0").equals("1")) org.bytedeco.pytorch.Context.setFlushDenormal(true);
     int total = warmup + steps;
+    int models = Integer.parseInt(a.getOrDefault("models", "1"));
     if (total > 10) throw new IllegalArgumentException("warmup + steps: at most 10, found " + total);
     PrintStream stdout = System.out;
     long[] begin = new long[1];
@@ -73,12 +75,16 @@ public final class TrainStepProfile {
     PhaseConfig phase = new PhaseConfig("finetune", 1, 0.01, 0.001, 0.9, false, "stem");
     stdout.printf(Locale.ROOT, "TrainStepProfile: full Xception %d px, batch %d, %s, %s, %d warm-up + %d profiled steps%n",
         size, batch, amp ? "bf16 autocast" : "float32", channelsLast ? "channels-last" : "NCHW", warmup, steps);
-    try (PointerScope scope = new PointerScope()) {
-      torch.manual_seed(3);
-      Xception model = new Xception(XceptionConfig.full(4, Numerics.KERAS));
-      if (channelsLast) model.useChannelsLast();
-      FineTuner.Options options = new FineTuner.Options(batch, 1, false, null, new ProgressPrinter(marks, false)).withAmp(amp);
-      new FineTuner(model, List.of(phase), options).run(train, valid);
+    for (int m = 0; m < models; m++) {
+      if (models > 1) stdout.printf(Locale.ROOT, "model %d of %d%n", m + 1, models);
+      last[0] = System.nanoTime();
+      try (PointerScope scope = new PointerScope()) {
+        torch.manual_seed(3);
+        Xception model = new Xception(XceptionConfig.full(4, Numerics.KERAS));
+        if (channelsLast) model.useChannelsLast();
+        FineTuner.Options options = new FineTuner.Options(batch, 1, false, null, new ProgressPrinter(marks, false)).withAmp(amp);
+        new FineTuner(model, List.of(phase), options).run(train, valid);
+      }
     }
   }
 }
