@@ -1,0 +1,90 @@
+package dev.xfer.benchmarks;
+
+import dev.xfer.data.Dataset;
+import dev.xfer.data.GeneratedImages;
+import dev.xfer.model.Numerics;
+import dev.xfer.model.Xception;
+import dev.xfer.model.XceptionConfig;
+import dev.xfer.train.FineTuner;
+import dev.xfer.train.PhaseConfig;
+import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.ComputeThreads;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * FineTuner's full training step (as {@link AmpBench}) on Keras' Xception, for a per-primitive profile:
+ * one epoch of {@code warmup + steps} steps; standard output gets {@code ==== profile begin} after the
+ * warm-up steps and {@code ==== profile end steps=N wall_ms=T} after the profiled ones, so that a oneDNN
+ * verbose log ({@code ONEDNN_VERBOSE=profile_exec}) can be cut to the profiled steps
+ * ({@code benchmarks/compare/onednn_profile.py}).
+ *
+ * <pre>ONEDNN_VERBOSE=profile_exec java -cp benchmarks/target/benchmarks.jar dev.xfer.benchmarks.TrainStepProfile
+ *     [batch=8 size=224 warmup=3 steps=2 threads=2 format=nchw|cl precision=fp32|bf16 ftz=0|1 models=1]</pre>
+ * {@code ftz=1}: flush denormals to zero (LibTorch's {@code set_flush_denormal}). Each step's wall time is printed too;
+ * {@code models=M} trains M freshly built models one after the other (the markers then repeat per model).
+ */
+public final class TrainStepProfile {
+  private TrainStepProfile() {}
+
+  public static void main(String[] args) throws Exception {
+    dev.xfer.util.NativeRuntime.start();
+    Map<String, String> a = new LinkedHashMap<>();
+    for (String arg : args) a.put(arg.substring(0, Math.max(0, arg.indexOf('='))), arg.substring(arg.indexOf('=') + 1));
+    int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
+    int size = Integer.parseInt(a.getOrDefault("size", "224"));
+    int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));
+    int steps = Integer.parseInt(a.getOrDefault("steps", "2"));
+    if (a.containsKey("threads")) ComputeThreads.set(Integer.parseInt(a.get("threads")));
+    boolean channelsLast = a.getOrDefault("format", "nchw").equals("cl");
+    boolean amp = a.getOrDefault("precision", "fp32").equals("bf16");
+    if (a.getOrDefault("ftz", "0").equals("1")) org.bytedeco.pytorch.Context.setFlushDenormal(true);
+    int total = warmup + steps;
+    int models = Integer.parseInt(a.getOrDefault("models", "1"));
+    if (total > 10) throw new IllegalArgumentException("warmup + steps: at most 10, found " + total);
+    PrintStream stdout = System.out;
+    long[] begin = new long[1];
+    long[] last = {System.nanoTime()};
+    PrintStream marks = new PrintStream(OutputStream.nullOutputStream()) {
+      @Override
+      public void println(String line) {
+        if (!line.matches("\\s*\\d+/\\d+ \\[.*")) return; // a step line (ProgressPrinter prints each of <= 10 steps)
+        int step = Integer.parseInt(line.substring(0, line.indexOf('/')).trim());
+        long now = System.nanoTime();
+        stdout.printf(Locale.ROOT, "step %d: %.1f ms%n", step, (now - last[0]) / 1e6);
+        last[0] = System.nanoTime();
+        if (step == warmup) {
+          stdout.println("==== profile begin");
+          stdout.flush();
+          begin[0] = System.nanoTime();
+        } else if (step == total) {
+          double ms = (System.nanoTime() - begin[0]) / 1e6;
+          stdout.printf(Locale.ROOT, "==== profile end steps=%d wall_ms=%.1f%n", steps, ms);
+          stdout.flush();
+        }
+      }
+    };
+    Dataset train = new GeneratedImages(batch * total, size, 4, 1);
+    Dataset valid = new GeneratedImages(4, size, 4, 2);
+    PhaseConfig phase = new PhaseConfig("finetune", 1, 0.01, 0.001, 0.9, false, "stem");
+    stdout.printf(Locale.ROOT, "TrainStepProfile: full Xception %d px, batch %d, %s, %s, %d warm-up + %d profiled steps%n",
+        size, batch, amp ? "bf16 autocast" : "float32", channelsLast ? "channels-last" : "NCHW", warmup, steps);
+    for (int m = 0; m < models; m++) {
+      if (models > 1) stdout.printf(Locale.ROOT, "model %d of %d%n", m + 1, models);
+      last[0] = System.nanoTime();
+      try (PointerScope scope = new PointerScope()) {
+        torch.manual_seed(3);
+        Xception model = new Xception(XceptionConfig.full(4, Numerics.KERAS));
+        if (channelsLast) model.useChannelsLast();
+        FineTuner.Options options = new FineTuner.Options(batch, 1, false, null, new ProgressPrinter(marks, false)).withAmp(amp);
+        new FineTuner(model, List.of(phase), options).run(train, valid);
+      }
+    }
+  }
+}
