@@ -22,6 +22,10 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/benchmarks/target/benchmarks.jar"
 [[ -f "$jar" ]] || { echo "train_step_compare: $jar is missing; build it with: mvn -B -q package -DskipTests" >&2; exit 2; }
+# Debian's python3-torch links the system BLAS; the reference one (libblas3) makes its float32 5-20x slower
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
+[[ "$blas" == *openblas* || -z "$blas" ]] ||
+  echo "train_step_compare: warning: the system BLAS is $blas, not OpenBLAS; install libopenblas0-pthread for a fair PyTorch baseline" >&2
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 raw="$OUT/raw.txt"
