@@ -12,10 +12,8 @@ import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.ComputeThreads;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 
@@ -55,21 +53,20 @@ public final class AmpBench {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String arg : args) a.put(arg.substring(0, Math.max(0, arg.indexOf('='))), arg.substring(arg.indexOf('=') + 1));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
-    int steps = Integer.parseInt(a.getOrDefault("steps", "3"));
-    int epochs = Integer.parseInt(a.getOrDefault("epochs", "1"));
-    int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
-    if (a.containsKey("threads")) ComputeThreads.set(Integer.parseInt(a.get("threads")));
-    String format = a.getOrDefault("format", "nchw");
+    BenchArgs a = BenchArgs.parse(args);
+    int batch = a.integer("batch", 8);
+    int steps = a.integer("steps", 3);
+    int epochs = a.integer("epochs", 1);
+    int rounds = a.integer("rounds", 2);
+    if (a.has("threads")) ComputeThreads.set(a.integer("threads", 1));
+    String format = a.text("format", "nchw");
     if (!format.equals("nchw") && !format.equals("cl")) throw new IllegalArgumentException("format: expected nchw or cl, found " + format);
     boolean channelsLast = format.equals("cl");
     System.out.printf(Locale.ROOT, "bf16 on this CPU: %s; %d LibTorch threads, %d cores; batch %d, %d steps per epoch,"
         + " %d epoch(s) per run; layout %s%n", MixedPrecision.cpuSupportsBf16() ? "supported" : "NOT supported",
         torch.get_num_threads(), Runtime.getRuntime().availableProcessors(), batch, steps, epochs,
         channelsLast ? "channels-last" : "NCHW");
-    for (String net : a.getOrDefault("nets", "compact,full").split(",")) {
+    for (String net : a.text("nets", "compact,full").split(",")) {
       XceptionConfig config = net.equals("full") ? XceptionConfig.full(4, Numerics.KERAS)
           : new XceptionConfig(0.5, 4, 4, Numerics.KERAS);
       int size = net.equals("full") ? 224 : 128;

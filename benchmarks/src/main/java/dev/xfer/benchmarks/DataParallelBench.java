@@ -15,10 +15,8 @@ import dev.xfer.util.ComputeThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -40,21 +38,20 @@ public final class DataParallelBench {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String arg : args) a.put(arg.substring(0, Math.max(0, arg.indexOf('='))), arg.substring(arg.indexOf('=') + 1));
+    BenchArgs a = BenchArgs.parse(args);
     if (System.getenv("RANK") != null) {
       worker(a);
       return;
     }
-    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
-    int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
+    int batch = a.integer("batch", 32);
+    int rounds = a.integer("rounds", 2);
     List<Integer> ranks = new ArrayList<>();
-    for (String r : a.getOrDefault("ranks", "1,2").split(",")) ranks.add(Integer.parseInt(r.trim()));
+    for (String r : a.text("ranks", "1,2").split(",")) ranks.add(Integer.parseInt(r.trim()));
     System.out.printf(Locale.ROOT, "%d cores (%s); global batch %d; %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"), batch, a);
     Path dir = Files.createTempDirectory("xfer-dp-bench");
     List<String> workerArgs = new ArrayList<>();
-    a.forEach((k, v) -> workerArgs.add(k + "=" + v));
+    a.asMap().forEach((k, v) -> workerArgs.add(k + "=" + v));
     workerArgs.add("out=" + dir);
     for (int round = 0; round < rounds; round++) {
       for (int n : ranks) {
@@ -68,16 +65,16 @@ public final class DataParallelBench {
     }
   }
 
-  private static void worker(Map<String, String> a) throws Exception {
+  private static void worker(BenchArgs a) throws Exception {
     int world = Integer.parseInt(System.getenv("WORLD_SIZE"));
     ComputeThreads.set(Math.max(1, Runtime.getRuntime().availableProcessors() / world));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "32")) / world;
-    int steps = Integer.parseInt(a.getOrDefault("steps", "10"));
-    int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));
-    int size = Integer.parseInt(a.getOrDefault("size", "71"));
-    boolean sync = Boolean.parseBoolean(a.getOrDefault("sync", "false"));
-    XceptionConfig config = new XceptionConfig(Double.parseDouble(a.getOrDefault("width", "0.25")),
-        Integer.parseInt(a.getOrDefault("middle", "1")), 4, Numerics.KERAS);
+    int batch = a.integer("batch", 32) / world;
+    int steps = a.integer("steps", 10);
+    int warmup = a.integer("warmup", 3);
+    int size = a.integer("size", 71);
+    boolean sync = Boolean.parseBoolean(a.text("sync", "false"));
+    XceptionConfig config = new XceptionConfig(Double.parseDouble(a.text("width", "0.25")),
+        a.integer("middle", 1), 4, Numerics.KERAS);
     try (DistributedContext ctx = DistributedContext.fromEnvironment(System.getenv(), 120_000)) {
       DataParallel parallel = world == 1 ? DataParallel.single() : DataParallel.of(ctx, sync);
       torch.manual_seed(3);
@@ -124,7 +121,7 @@ public final class DataParallelBench {
         String line = String.format(Locale.ROOT, "%7.1f images/s, %6.1f images per CPU-second of all ranks  (%d steps"
             + " in %.2f s, gradient all-reduce %.0f%% of rank 0's time%s)", images / seconds, images / cpuSeconds, steps,
             seconds, 100 * commSeconds / seconds, sync ? ", sync BN on" : "");
-        Files.writeString(Path.of(a.get("out")).resolve("result.txt"), line + "\n");
+        Files.writeString(Path.of(a.text("out", ".")).resolve("result.txt"), line + "\n");
       }
     }
   }

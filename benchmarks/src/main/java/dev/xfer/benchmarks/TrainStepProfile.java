@@ -11,10 +11,8 @@ import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.ComputeThreads;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 
@@ -35,18 +33,17 @@ public final class TrainStepProfile {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String arg : args) a.put(arg.substring(0, Math.max(0, arg.indexOf('='))), arg.substring(arg.indexOf('=') + 1));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
-    int size = Integer.parseInt(a.getOrDefault("size", "224"));
-    int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));
-    int steps = Integer.parseInt(a.getOrDefault("steps", "2"));
-    if (a.containsKey("threads")) ComputeThreads.set(Integer.parseInt(a.get("threads")));
-    boolean channelsLast = a.getOrDefault("format", "nchw").equals("cl");
-    boolean amp = a.getOrDefault("precision", "fp32").equals("bf16");
-    if (a.getOrDefault("ftz", "0").equals("1")) org.bytedeco.pytorch.Context.setFlushDenormal(true);
+    BenchArgs a = BenchArgs.parse(args);
+    int batch = a.integer("batch", 8);
+    int size = a.integer("size", 224);
+    int warmup = a.integer("warmup", 3);
+    int steps = a.integer("steps", 2);
+    if (a.has("threads")) ComputeThreads.set(a.integer("threads", 1));
+    boolean channelsLast = a.text("format", "nchw").equals("cl");
+    boolean amp = a.text("precision", "fp32").equals("bf16");
+    if (a.text("ftz", "0").equals("1")) org.bytedeco.pytorch.Context.setFlushDenormal(true);
     int total = warmup + steps;
-    int models = Integer.parseInt(a.getOrDefault("models", "1"));
+    int models = a.integer("models", 1);
     if (total > 10) throw new IllegalArgumentException("warmup + steps: at most 10, found " + total);
     PrintStream stdout = System.out;
     long[] begin = new long[1];
