@@ -9,12 +9,13 @@ final class BenchArgs {
 
   private BenchArgs() {}
 
-  /** Reads {@code key=value} pairs; an argument without '=' is a value with an empty key. */
+  /** Reads {@code key=value} pairs; anything else is refused, naming the argument. */
   static BenchArgs parse(String[] args) {
     BenchArgs parsed = new BenchArgs();
     for (String arg : args) {
       int eq = arg.indexOf('=');
-      parsed.values.put(arg.substring(0, Math.max(0, eq)), arg.substring(eq + 1));
+      if (eq < 1) throw new IllegalArgumentException("argument " + arg + ": expected key=value");
+      parsed.values.put(arg.substring(0, eq), arg.substring(eq + 1));
     }
     return parsed;
   }
@@ -34,6 +35,16 @@ final class BenchArgs {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + ": expected an integer, found " + value, e);
+    }
+  }
+
+  double decimal(String key, double fallback) {
+    String value = values.get(key);
+    if (value == null) return fallback;
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": expected a number, found " + value, e);
     }
   }
 

@@ -21,10 +21,8 @@ import dev.xfer.train.ProgressPrinter;
 import dev.xfer.util.ComputeThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 
@@ -47,25 +45,25 @@ public final class FeatureCacheBench {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    Map<String, String> a = parse(args);
-    int trainN = Integer.parseInt(a.getOrDefault("train", "128"));
-    int validN = Integer.parseInt(a.getOrDefault("valid", "32"));
-    int size = Integer.parseInt(a.getOrDefault("size", "96"));
-    double width = Double.parseDouble(a.getOrDefault("width", "0.5"));
-    int middle = Integer.parseInt(a.getOrDefault("middle", "4"));
-    int epochs = Integer.parseInt(a.getOrDefault("epochs", "5"));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
-    int rounds = Integer.parseInt(a.getOrDefault("rounds", "1"));
-    if (a.containsKey("threads")) ComputeThreads.set(Integer.parseInt(a.get("threads")));
+    BenchArgs a = BenchArgs.parse(args);
+    int trainN = a.integer("train", 128);
+    int validN = a.integer("valid", 32);
+    int size = a.integer("size", 96);
+    double width = a.decimal("width", 0.5);
+    int middle = a.integer("middle", 4);
+    int epochs = a.integer("epochs", 5);
+    int batch = a.integer("batch", 32);
+    int rounds = a.integer("rounds", 1);
+    if (a.has("threads")) ComputeThreads.set(a.integer("threads", 1));
     List<AutoCloseable> open = new ArrayList<>();
     Dataset train;
     Dataset valid;
     String source;
     int classes;
-    if (a.containsKey("data")) {
+    if (a.has("data")) {
       // an image folder read as xfer train reads it: tfds order, train[25%:] / train[10%:25%], decoded once and cached,
       // resized and normalised every epoch by the loader
-      Path dir = Path.of(a.get("data"));
+      Path dir = Path.of(a.text("data", "."));
       DataReport report = new DataReport();
       ImageFolder folder = ImageFolder.scan(dir, report);
       List<Sample> ordered = ExampleOrder.tfds().sort(folder.samples());
@@ -130,16 +128,5 @@ public final class FeatureCacheBench {
         + " with the cache; final heads differ by at most %.2e (largest weight %.3f)%n", rounds, total[0], total[1],
         total[1] / total[0], diff, maxW);
     for (AutoCloseable c : open) c.close();
-  }
-
-  /** key=value arguments; shared with the other benchmarks of this package. */
-  static Map<String, String> parse(String[] args) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      if (eq < 1) throw new IllegalArgumentException("argument " + arg + ": expected key=value");
-      m.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
-    return m;
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -32,17 +31,17 @@ public final class FeatureCacheMemoryBench {
 
   public static void main(String[] args) throws IOException {
     dev.xfer.util.NativeRuntime.start();
-    Map<String, String> a = FeatureCacheBench.parse(args);
-    ComputeThreads.set(Integer.parseInt(a.getOrDefault("threads", "2")));
-    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
-    int size = Integer.parseInt(a.getOrDefault("size", "128"));
-    Xception model = new Xception(new XceptionConfig(Double.parseDouble(a.getOrDefault("width", "0.5")),
-        Integer.parseInt(a.getOrDefault("middle", "4")), 5, Numerics.KERAS));
+    BenchArgs a = BenchArgs.parse(args);
+    ComputeThreads.set(a.integer("threads", 2));
+    int batch = a.integer("batch", 32);
+    int size = a.integer("size", 128);
+    Xception model = new Xception(new XceptionConfig(a.decimal("width", 0.5),
+        a.integer("middle", 4), 5, Numerics.KERAS));
     Tensor images = torch.randn(batch, 3, size, size);
     Tensor labels = torch.zeros(new long[] {batch}, new TensorOptions(torch.ScalarType.Long));
     System.out.printf(Locale.ROOT, "feature pass, %d images of %d px per batch; resident before: %d MB%n", batch, size,
         statusKb("VmRSS") / 1024);
-    for (String count : a.getOrDefault("batches", "4,16,32").split(",")) {
+    for (String count : a.text("batches", "4,16,32").split(",")) {
       int n = Integer.parseInt(count.strip());
       List<LabeledBatch> batches = new ArrayList<>();
       for (int i = 0; i < n; i++) batches.add(new LabeledBatch(images, labels));
