@@ -2,6 +2,7 @@ package dev.xfer.benchmarks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The {@code key=value} arguments of the benchmark main classes, in the order given. */
 final class BenchArgs {
@@ -29,22 +30,20 @@ final class BenchArgs {
   }
 
   int integer(String key, int fallback) {
-    String value = values.get(key);
-    if (value == null) return fallback;
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": expected an integer, found " + value, e);
-    }
+    return number(key, fallback, Integer::valueOf, "an integer");
   }
 
   double decimal(String key, double fallback) {
+    return number(key, fallback, Double::valueOf, "a number");
+  }
+
+  private <T> T number(String key, T fallback, Function<String, T> parse, String expected) {
     String value = values.get(key);
     if (value == null) return fallback;
     try {
-      return Double.parseDouble(value);
+      return parse.apply(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": expected a number, found " + value, e);
+      throw new IllegalArgumentException(key + ": expected " + expected + ", found " + value, e);
     }
   }
 
