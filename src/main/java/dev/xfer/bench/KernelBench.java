@@ -28,8 +28,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *   <li>preprocess: 32 uint8 HWC images of 500x375 to (32, 3, 224, 224) with Keras scaling; the
  *       baseline stacks them and runs permute, float conversion, bilinear interpolate
  *       (align_corners=false, no antialias), divide and subtract;
- *   <li>head: (32, 2048, 7, 7) features to softmax probabilities over 5 classes; the baseline runs
- *       mean over H and W, linear and softmax.
+ *   <li>preprocess into a kept output tensor, as training's loader runs it, against the same chain;
+ *   <li>head: (32, 2048, 7, 7) features to softmax probabilities over K classes (5 unless asked
+ *       otherwise); the baseline runs mean over H and W, linear and softmax;
+ *   <li>output allocation: filling a kept (32, 3, 224, 224) float32 tensor against allocating and
+ *       filling a new one per call, which is what allocating per batch costs with the current allocator
+ *       settings (huge pages or not).
  * </ul>
  */
 public final class KernelBench {
@@ -39,8 +43,14 @@ public final class KernelBench {
     this.stopwatch = stopwatch;
   }
 
-  public List<BenchResult> runAll() {
-    return List.of(preprocess(32, 375, 500, 224), head(32, 2048, 7, 5));
+  /** Every row, with one head row per class count in {@code headClasses}. */
+  public List<BenchResult> runAll(int... headClasses) {
+    List<BenchResult> rows = new ArrayList<>();
+    rows.add(preprocess(32, 375, 500, 224));
+    rows.add(preprocessInto(32, 375, 500, 224));
+    for (int k : headClasses) rows.add(head(32, 2048, 7, k));
+    rows.add(outputAllocation(32, 224));
+    return rows;
   }
 
   public BenchResult preprocess(int n, int h, int w, int size) {
@@ -53,6 +63,28 @@ public final class KernelBench {
         () -> PreprocessKernel.run(images, size, size, keras), () -> libTorchPreprocess(images, size));
     return new BenchResult("preprocess", n + " x " + h + "x" + w + " uint8 -> " + size + "x" + size,
         ms[0], ms[1], "stack+permute+float+interpolate+div+sub");
+  }
+
+  public BenchResult preprocessInto(int n, int h, int w, int size) {
+    Random rng = new Random(42);
+    List<Tensor> images = new ArrayList<>();
+    for (int i = 0; i < n; i++) images.add(randomImage(rng, h, w));
+    Normalization keras = Normalization.KERAS_XCEPTION;
+    Tensor out = torch.empty(n, 3, size, size);
+
+    double[] ms = stopwatch.interleavedMedians(
+        () -> PreprocessKernel.runInto(images, out, keras), () -> libTorchPreprocess(images, size));
+    return new BenchResult("preprocess", n + " x " + h + "x" + w + " -> kept " + size + "x" + size,
+        ms[0], ms[1], "stack+permute+float+interpolate+div+sub");
+  }
+
+  public BenchResult outputAllocation(int n, int size) {
+    Tensor kept = torch.empty(n, 3, size, size);
+    Scalar one = new Scalar(1f);
+    double[] ms = stopwatch.interleavedMedians(
+        () -> kept.fill_(one), () -> torch.empty(n, 3, size, size).fill_(one));
+    return new BenchResult("output alloc", "fill kept (" + n + ", 3, " + size + ", " + size + ") float32",
+        ms[0], ms[1], "empty+fill per call");
   }
 
   public BenchResult head(int n, int c, int s, int k) {

@@ -3,6 +3,7 @@ package dev.xfer.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.bytedeco.javacpp.PointerScope;
 
 /**
  * {@code xfer bench}'s throughput set, float32, NCHW, on the CPU: forward+backward of three of
@@ -47,10 +48,29 @@ public final class ThroughputBench {
         shape.forwardBackwardBytesPerImage(batch, FLOAT_BYTES));
   }
 
-  /** One whole training step (forward, cross-entropy, backward, Keras SGD), float32. */
+  /** One whole training step (forward, cross-entropy, backward, Keras SGD), float32, NCHW. */
   public Throughput trainStep(TrainStepWorkload.Net net) {
     TrainStepWorkload w = new TrainStepWorkload(net, TrainStepWorkload.Part.STEP, /*bf16=*/false);
     double ms = stopwatch.medianMillis(w::run);
     return new Throughput("train step", net.name(), net.batch(), ms, Double.NaN, Double.NaN);
+  }
+
+  /**
+   * The whole training step of {@code net} in each layout (NCHW, channels-last) and precision (float32,
+   * bf16 autocast), a freshly built model each, timed after the stopwatch's warm-up steps (steady state).
+   */
+  public List<Throughput> trainSteps(TrainStepWorkload.Net net, Consumer<Throughput> progress) {
+    List<Throughput> rows = new ArrayList<>();
+    for (boolean channelsLast : new boolean[] {false, true}) {
+      for (boolean bf16 : new boolean[] {false, true}) {
+        String config = net.name() + (channelsLast ? " cl" : " nchw") + (bf16 ? " bf16" : " fp32");
+        try (PointerScope scope = new PointerScope()) {
+          TrainStepWorkload w = new TrainStepWorkload(net, TrainStepWorkload.Part.STEP, bf16, channelsLast);
+          double ms = stopwatch.medianMillis(w::run);
+          rows.add(report(new Throughput("train step", config, net.batch(), ms, Double.NaN, Double.NaN), progress));
+        }
+      }
+    }
+    return rows;
   }
 }

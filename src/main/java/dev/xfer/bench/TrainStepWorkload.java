@@ -59,9 +59,19 @@ public final class TrainStepWorkload {
 
   /** @param bf16 CPU autocast to bfloat16 around the forward pass (as {@code xfer train --amp}) */
   public TrainStepWorkload(Net net, Part part, boolean bf16) {
+    this(net, part, bf16, false);
+  }
+
+  /**
+   * @param bf16 CPU autocast to bfloat16 around the forward pass (as {@code xfer train --amp})
+   * @param channelsLast the network's weights and input in the channels-last layout (the CPU default of
+   *     {@code xfer train})
+   */
+  public TrainStepWorkload(Net net, Part part, boolean bf16, boolean channelsLast) {
     this.part = part;
     this.bf16 = bf16;
     model = new Xception(net.config());
+    if (channelsLast) model.useChannelsLast();
     model.train(true);
     List<Tensor> params = Arrays.asList(model.parameters().get());
     optimizer = new KerasSgd(params, 0.9, false, LearningRateSchedule.kerasDecay(1e-3, 0));

@@ -7,16 +7,19 @@ import dev.xfer.bench.KernelBench;
 import dev.xfer.bench.Stopwatch;
 import dev.xfer.bench.Throughput;
 import dev.xfer.bench.ThroughputBench;
+import dev.xfer.bench.TrainStepWorkload;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +31,9 @@ import picocli.CommandLine.Option;
         "Time, on the CPU, in one process:",
         "  - xfer's fused kernels against the LibTorch op chains a user would otherwise run, on the same inputs:"
             + " preprocessing (32 JPEG-sized 500x375 uint8 images -> 224x224 float, Keras scaling) and the classifier"
-            + " head (32x2048x7x7 features -> softmax over 5 classes): median ms and the speed-up;",
+            + " head (32x2048x7x7 features -> softmax over 5 classes, or --head-classes): median ms and the speed-up;"
+            + " preprocessing into a kept tensor, as training runs it; and what allocating a new output per call costs"
+            + " (with huge pages on, noticeably more);",
         "  - forward+backward of three of Xception's separable convolutions (128@109, 728@14, 1536-2048@7;"
             + " batch 8, float32, NCHW): images/s, GFLOP/s and GB/s by the formulas printed below the table;",
         "  - one training step of the compact demo backbone (compact-96-b8) in images/s.",
@@ -46,8 +51,21 @@ final class BenchCommand implements Callable<Integer> {
   boolean quick;
 
   @Option(names = "--kernels-only",
-      description = "Only the kernel table (seconds, not minutes): skips the separable-convolution and train-step rows.")
+      description = "Only the kernel table (seconds, not minutes): skips the separable-convolution and compact train-step rows"
+          + " (rows asked for with --train-steps still run).")
   boolean kernelsOnly;
+
+  @Option(names = "--head-classes", split = ",", paramLabel = "K", defaultValue = "5",
+      description = "Class counts of the fused-head rows, e.g. 5,100,1000 (default: ${DEFAULT-VALUE}, the demo's).")
+  int[] headClasses;
+
+  @Option(names = "--train-steps", split = ",", paramLabel = "NET",
+      description = "Also time the whole training step (forward, loss, backward, Keras SGD; BatchNorm in training"
+          + " mode) of these networks, NAME-SIZE-bBATCH with NAME full or compact (e.g. full-224-b8, full-299-b8,"
+          + " full-224-b32), in NCHW and channels-last, float32 and bf16 autocast, on --threads threads, in steady state"
+          + " (after warm-up steps of the same model). PyTorch's figures for the same step:"
+          + " benchmarks/train_step_compare.sh.")
+  List<String> trainSteps = List.of();
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results and the machine description as JSON.")
   Path json;
@@ -56,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (threads < 1) throw new IllegalArgumentException("--threads: expected at least 1, found " + threads);
     if (repeats < 1) throw new IllegalArgumentException("--repeats: expected at least 1, found " + repeats);
+    for (int k : headClasses) {
+      if (k < 1) throw new IllegalArgumentException("--head-classes: expected class counts of at least 1, found " + k);
+    }
+    List<TrainStepWorkload.Net> nets = trainStepNets();
     long start = System.nanoTime();
     ComputeThreads.set(threads);
     Stopwatch kernelWatch = quick ? new Stopwatch(1, 5) : new Stopwatch(3, repeats);
@@ -70,13 +92,14 @@ final class BenchCommand implements Callable<Integer> {
         + (System.getenv("OPENBLAS_NUM_THREADS") == null ? " (from --threads)" : " (from OPENBLAS_NUM_THREADS)")
         + "; LibTorch huge pages for CPU buffers >= 2 MB: " + ("1".equals(machine.get("thp_mem_alloc_enable"))
             ? "on (THP_MEM_ALLOC_ENABLE=1)" : "off (THP_MEM_ALLOC_ENABLE not 1; the ./xfer launcher sets 1 unless told)"));
-    System.out.printf("%-14s %-36s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
-    List<BenchResult> kernels = new KernelBench(kernelWatch).runAll();
+    System.out.printf("%-14s %-44s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
+    List<BenchResult> kernels = new KernelBench(kernelWatch).runAll(headClasses);
     for (BenchResult r : kernels) {
-      System.out.printf(Locale.ROOT, "%-14s %-36s %10.2f %12.2f %7.2fx  %s%n",
+      System.out.printf(Locale.ROOT, "%-14s %-44s %10.2f %12.2f %7.2fx  %s%n",
           r.name(), r.shape(), r.xferMillis(), r.baselineMillis(), r.speedup(), r.baseline());
     }
-    List<Throughput> rows = kernelsOnly ? List.of() : throughputTable(throughputWatch);
+    List<Throughput> rows = new ArrayList<>(kernelsOnly && nets.isEmpty() ? List.of() : throughputTable(throughputWatch,
+        !kernelsOnly, nets));
 
     double seconds = (System.nanoTime() - start) / 1e9;
     Double loadAtEnd = BenchMachine.loadAverage();
@@ -86,10 +109,12 @@ final class BenchCommand implements Callable<Integer> {
       settings.put("quick", quick);
       settings.put("kernels_only", kernelsOnly);
       settings.put("threads", threads);
+      settings.put("head_classes", java.util.Arrays.stream(headClasses).boxed().toList());
+      settings.put("train_steps", trainSteps);
       settings.put("kernel_warmup_repeats", kernelWatch.toString());
       settings.put("throughput_warmup_repeats", throughputWatch.toString());
-      settings.put("precision", "fp32");
-      settings.put("memory_format", "nchw");
+      settings.put("precision", "fp32 (train-step rows of --train-steps: as their config names)");
+      settings.put("memory_format", "nchw (train-step rows of --train-steps: as their config names)");
       settings.put("seconds", seconds);
       Files.writeString(json, Json.object(BenchReport.document(machine, settings, kernels, rows)) + "\n");
       System.out.println("wrote " + json);
@@ -99,15 +124,32 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static List<Throughput> throughputTable(Stopwatch watch) {
+  private List<TrainStepWorkload.Net> trainStepNets() {
+    List<TrainStepWorkload.Net> nets = new ArrayList<>();
+    for (String name : trainSteps) {
+      try {
+        nets.add(TrainStepWorkload.Net.parse(name));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--train-steps: " + e.getMessage(), e);
+      }
+    }
+    return nets;
+  }
+
+  private static List<Throughput> throughputTable(Stopwatch watch, boolean standardRows, List<TrainStepWorkload.Net> nets) {
     System.out.println();
-    System.out.printf("%-24s %-14s %5s %10s %10s %9s %8s%n", "throughput", "config", "batch", "ms/batch", "images/s",
+    System.out.printf("%-24s %-22s %5s %10s %10s %9s %8s%n", "throughput", "config", "batch", "ms/batch", "images/s",
         "GFLOP/s", "GB/s");
-    List<Throughput> rows = new ThroughputBench(watch).runAll(r -> System.out.printf(Locale.ROOT,
-        "%-24s %-14s %5d %10.2f %10.2f %9s %8s%n", r.name(), r.config(), r.batch(), r.millisPerBatch(),
-        r.imagesPerSecond(), orDash(r.gflopsPerSecond()), orDash(r.gigabytesPerSecond())));
-    System.out.println("GFLOP/s, GB/s of separable convs: " + BenchReport.FORMULAS.get("separable_flops_per_image")
-        + "; bytes " + BenchReport.FORMULAS.get("separable_bytes_per_image"));
+    Consumer<Throughput> print = r -> System.out.printf(Locale.ROOT, "%-24s %-22s %5d %10.2f %10.2f %9s %8s%n",
+        r.name(), r.config(), r.batch(), r.millisPerBatch(), r.imagesPerSecond(), orDash(r.gflopsPerSecond()),
+        orDash(r.gigabytesPerSecond()));
+    ThroughputBench bench = new ThroughputBench(watch);
+    List<Throughput> rows = new ArrayList<>(standardRows ? bench.runAll(print) : List.of());
+    for (TrainStepWorkload.Net net : nets) rows.addAll(bench.trainSteps(net, print));
+    if (standardRows) {
+      System.out.println("GFLOP/s, GB/s of separable convs: " + BenchReport.FORMULAS.get("separable_flops_per_image")
+          + "; bytes " + BenchReport.FORMULAS.get("separable_bytes_per_image"));
+    }
     return rows;
   }
 
