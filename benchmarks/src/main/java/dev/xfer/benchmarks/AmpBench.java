@@ -53,7 +53,7 @@ public final class AmpBench {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "nets", "batch", "steps", "epochs", "threads", "rounds", "format");
     int batch = a.integer("batch", 8);
     int steps = a.integer("steps", 3);
     int epochs = a.integer("epochs", 1);

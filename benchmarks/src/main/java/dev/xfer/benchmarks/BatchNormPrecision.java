@@ -27,7 +27,7 @@ public final class BatchNormPrecision {
   private BatchNormPrecision() {}
 
   public static void main(String[] args) {
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "batch", "channels", "size", "std", "means", "threads", "seed");
     int batch = a.integer("batch", 8);
     int channels = a.integer("channels", 728);
     int size = a.integer("size", 14);

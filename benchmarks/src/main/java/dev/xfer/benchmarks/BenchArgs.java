@@ -1,6 +1,7 @@
 package dev.xfer.benchmarks;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -10,13 +11,22 @@ final class BenchArgs {
 
   private BenchArgs() {}
 
-  /** Reads {@code key=value} pairs; anything else is refused, naming the argument. */
-  static BenchArgs parse(String[] args) {
+  /**
+   * Reads {@code key=value} pairs whose keys are among {@code known}; anything else (a misspelt key would
+   * otherwise fall back to its default unnoticed) is refused, naming the argument and the keys accepted.
+   */
+  static BenchArgs parse(String[] args, String... known) {
+    List<String> keys = List.of(known);
     BenchArgs parsed = new BenchArgs();
     for (String arg : args) {
       int eq = arg.indexOf('=');
       if (eq < 1) throw new IllegalArgumentException("argument " + arg + ": expected key=value");
-      parsed.values.put(arg.substring(0, eq), arg.substring(eq + 1));
+      String key = arg.substring(0, eq);
+      if (!keys.contains(key)) {
+        throw new IllegalArgumentException("argument " + arg + ": unknown key " + key + "; expected one of "
+            + String.join(", ", keys));
+      }
+      parsed.values.put(key, arg.substring(eq + 1));
     }
     return parsed;
   }

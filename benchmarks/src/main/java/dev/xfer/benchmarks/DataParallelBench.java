@@ -38,7 +38,7 @@ public final class DataParallelBench {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "ranks", "batch", "rounds", "steps", "warmup", "size", "sync", "width", "middle", "out");
     if (System.getenv("RANK") != null) {
       worker(a);
       return;

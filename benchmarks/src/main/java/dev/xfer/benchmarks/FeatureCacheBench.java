@@ -45,7 +45,7 @@ public final class FeatureCacheBench {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "data", "train", "valid", "batch", "epochs", "rounds", "threads", "size", "width", "middle");
     int trainN = a.integer("train", 128);
     int validN = a.integer("valid", 32);
     int size = a.integer("size", 96);

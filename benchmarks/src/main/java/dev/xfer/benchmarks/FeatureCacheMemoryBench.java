@@ -31,7 +31,7 @@ public final class FeatureCacheMemoryBench {
 
   public static void main(String[] args) throws IOException {
     dev.xfer.util.NativeRuntime.start();
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "batches", "batch", "size", "width", "middle", "threads");
     ComputeThreads.set(a.integer("threads", 2));
     int batch = a.integer("batch", 32);
     int size = a.integer("size", 128);

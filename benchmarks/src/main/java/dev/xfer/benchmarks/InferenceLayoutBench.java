@@ -45,7 +45,7 @@ public final class InferenceLayoutBench {
 
   public static void main(String[] args) {
     NativeRuntime.start();
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "size", "batch", "threads", "rounds", "forwards", "seed");
     int size = a.integer("size", 224);
     int batch = a.integer("batch", 8);
     int rounds = a.integer("rounds", 3);

@@ -37,7 +37,7 @@ public final class RandomModelFile {
 
   public static void main(String[] args) throws Exception {
     NativeRuntime.start();
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "out", "classes", "size", "numerics", "seed");
     if (!a.has("out")) throw new IllegalArgumentException("out: expected out=PATH (the model file to write)");
     Path out = Path.of(a.text("out", ""));
     int classes = a.integer("classes", 1000);

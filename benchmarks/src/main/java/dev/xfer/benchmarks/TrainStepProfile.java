@@ -33,7 +33,7 @@ public final class TrainStepProfile {
 
   public static void main(String[] args) throws Exception {
     dev.xfer.util.NativeRuntime.start();
-    BenchArgs a = BenchArgs.parse(args);
+    BenchArgs a = BenchArgs.parse(args, "batch", "size", "warmup", "steps", "threads", "format", "precision", "ftz", "models");
     int batch = a.integer("batch", 8);
     int size = a.integer("size", 224);
     int warmup = a.integer("warmup", 3);
