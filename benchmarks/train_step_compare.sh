@@ -9,7 +9,8 @@
 # machine: the load average is printed before and after.
 # Usage: benchmarks/train_step_compare.sh [ROUNDS=3] [SIZE=224] [BATCH=8] [THREADS=2]
 #   PYTHON (default /usr/bin/python3, whose torch is the baseline), OUT (default a temporary folder) for the raw
-#   lines, WARMUP (3) and STEPS (5), at most 10 together.
+#   lines, WARMUP (3) and STEPS (5), at most 10 together, XFER_THP (default "1 0": the THP_MEM_ALLOC_ENABLE values
+#   xfer runs with; "1" alone halves xfer's share of a long run), LAYOUTS (default "nchw cl").
 # Needs benchmarks/target/benchmarks.jar (`mvn -B -q package -DskipTests` builds it).
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -18,6 +19,8 @@ BATCH=${3:-8}
 THREADS=${4:-2}
 WARMUP=${WARMUP:-3}
 STEPS=${STEPS:-5}
+XFER_THP=${XFER_THP:-1 0}
+LAYOUTS=${LAYOUTS:-nchw cl}
 PYTHON=${PYTHON:-/usr/bin/python3}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/benchmarks/target/benchmarks.jar"
@@ -39,11 +42,11 @@ per_second() {
 }
 
 for round in $(seq 1 "$ROUNDS"); do
-  for layout in nchw cl; do
+  for layout in $LAYOUTS; do
     flag=""
     [[ $layout == cl ]] && flag="--channels-last"
     for precision in fp32 bf16; do
-      for thp in 1 0; do
+      for thp in $XFER_THP; do
         v=$(THP_MEM_ALLOC_ENABLE=$thp java -Xms512m -Xmx512m -cp "$jar" dev.xfer.benchmarks.TrainStepProfile \
             batch="$BATCH" size="$SIZE" warmup="$WARMUP" steps="$STEPS" threads="$THREADS" format="$layout" \
             precision="$precision" | per_second)

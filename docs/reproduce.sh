@@ -35,7 +35,7 @@ run() {
 transfer() {
   run pretrain-600 'test accuracy' ./xfer pretrain --out runs/source5 --per-class 600 --epochs 3 --width 0.125 \
       --middle-blocks 0 --threads 2
-  run adapt-none-600 'accuracy' ./xfer adapt --model runs/source5/model.safetensors --target "$FM" --shift none \
+  run adapt-none-600 'mean ± sd' ./xfer adapt --model runs/source5/model.safetensors --target "$FM" --shift none \
       --adapt-per-class 200 --test-per-class 100 --out runs/source5-bn.safetensors --threads 2
   run adapt-invert 'mean' ./xfer adapt --model runs/source5-bn.safetensors --target "$FM" --shift invert:1 \
       --labels-per-class 10 --adapt-per-class 100 --test-per-class 100 --epochs 10 --batch-size 25 --lr 0.0003 \
@@ -56,7 +56,7 @@ transfer() {
   python3 datasets/fmnist_folders.py stream --out runs/fm-stream-none --flat --windows 14 --window-size 100 > /dev/null
   run pretrain-400 'test accuracy' ./xfer pretrain --out runs/source5 --per-class 400 --epochs 3 --width 0.125 \
       --middle-blocks 0 --threads 2
-  run adapt-none-400 'accuracy' ./xfer adapt --model runs/source5/model.safetensors --target "$FM" --shift none \
+  run adapt-none-400 'mean ± sd' ./xfer adapt --model runs/source5/model.safetensors --target "$FM" --shift none \
       --adapt-per-class 200 --test-per-class 100 --out runs/source5-bn.safetensors --threads 2
   run adapt-folder 'mean' ./xfer adapt --model runs/source5-bn.safetensors --target runs/fm-inverted \
       --source runs/fm-source --labels-per-class 10 --epochs 10 --batch-size 25 --lr 0.0003 --seeds 1,2,3 \

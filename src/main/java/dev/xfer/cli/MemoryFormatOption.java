@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 final class MemoryFormatOption {
   @Option(names = "--channels-last", negatable = true,
       description = "Run the network channels-last (NHWC), so oneDNN skips its layout reorders around every convolution: "
-          + "1.2-1.6x faster CPU training and 2x faster CPU inference here (benchmarks/RESULTS.md). On by default on "
+          + "1.2-1.6x faster CPU training and 1.75x faster CPU inference here (benchmarks/RESULTS.md). On by default on "
           + "the CPU, off on CUDA; --no-channels-last runs NCHW. Same model and files; results equal up to float rounding.")
   Boolean channelsLast;
 

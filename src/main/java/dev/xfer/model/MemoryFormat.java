@@ -3,7 +3,7 @@ package dev.xfer.model;
 /**
  * The memory format a command runs its network in: what {@code --channels-last} or
  * {@code --no-channels-last} says, else channels-last (NHWC) on the CPU, where oneDNN then skips its
- * layout reorders around every convolution (full Xception: training 1.2-1.6x and inference 2x faster
+ * layout reorders around every convolution (full Xception: training 1.2-1.6x and inference 1.75x faster
  * here, benchmarks/RESULTS.md), and NCHW on CUDA, where it has not been measured. The model and its
  * files are the same either way; results differ by float rounding only.
  *
