@@ -11,7 +11,7 @@
 #   PYTHON (default /usr/bin/python3, whose torch is the baseline), OUT (default a temporary folder) for the raw
 #   lines, WARMUP (3) and STEPS (5), at most 10 together, XFER_THP (default "1 0": the THP_MEM_ALLOC_ENABLE values
 #   xfer runs with; "1" alone halves xfer's share of a long run), LAYOUTS (default "nchw cl").
-# Needs benchmarks/target/benchmarks.jar (`mvn -B -q package -DskipTests` builds it).
+# Needs benchmarks/target/benchmarks.jar (`mvn -B -q verify -DskipTests` builds it).
 set -euo pipefail
 ROUNDS=${1:-3}
 SIZE=${2:-224}
@@ -24,7 +24,7 @@ LAYOUTS=${LAYOUTS:-nchw cl}
 PYTHON=${PYTHON:-/usr/bin/python3}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/benchmarks/target/benchmarks.jar"
-[[ -f "$jar" ]] || { echo "train_step_compare: $jar is missing; build it with: mvn -B -q package -DskipTests" >&2; exit 2; }
+[[ -f "$jar" ]] || { echo "train_step_compare: $jar is missing; build it with: mvn -B -q verify -DskipTests" >&2; exit 2; }
 # Debian's python3-torch links the system BLAS; the reference one (libblas3) makes its float32 5-20x slower
 blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
 [[ "$blas" == *openblas* || -z "$blas" ]] ||
