@@ -86,10 +86,10 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println("machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; " + machine.get("os")
         + "; LibTorch " + machine.get("libtorch") + "; " + threads + " thread(s); device " + machine.get("device"));
     System.out.println("started " + machine.get("started_utc") + BenchMachine.loadNote(machine.get("load_average_start")));
-    // LibTorch runs float32 1x1 convolutions and matrix products through OpenBLAS, which sizes its own
-    // pool from the core count; ComputeThreads.set gave it --threads unless OPENBLAS_NUM_THREADS is set.
+    // LibTorch runs float32 matrix products and small 1x1 convolutions through OpenBLAS, which sizes its own
+    // pool from the core count; ComputeThreads.set keeps it on one thread unless OPENBLAS_NUM_THREADS is set.
     System.out.println("OpenBLAS threads: " + machine.get("blas_threads")
-        + (System.getenv("OPENBLAS_NUM_THREADS") == null ? " (from --threads)" : " (from OPENBLAS_NUM_THREADS)")
+        + (System.getenv("OPENBLAS_NUM_THREADS") == null ? " (xfer's setting)" : " (from OPENBLAS_NUM_THREADS)")
         + "; LibTorch huge pages for CPU buffers >= 2 MB: " + ("1".equals(machine.get("thp_mem_alloc_enable"))
             ? "on (THP_MEM_ALLOC_ENABLE=1)" : "off (THP_MEM_ALLOC_ENABLE not 1; the ./xfer launcher sets 1 unless told)"));
     System.out.printf("%-14s %-44s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");

@@ -5,10 +5,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --threads N}: LibTorch's intra-op threads, shared by the commands that train or run a network ({@code @Mixin}). */
 final class ThreadsOption {
-  @Option(names = "--threads", description = "LibTorch intra-op threads (default: LibTorch's choice).")
+  @Option(names = "--threads", description = "LibTorch intra-op threads (default: the number of processors, or OMP_NUM_THREADS when set).")
   Integer count;
 
-  /** Sets LibTorch's (and OpenBLAS's) thread count when {@code --threads} was given. */
+  /** Sets LibTorch's thread count when {@code --threads} was given (OpenBLAS stays on one, {@link ComputeThreads}). */
   void apply() {
     if (count != null) ComputeThreads.set(count);
   }

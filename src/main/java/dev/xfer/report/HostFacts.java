@@ -73,6 +73,6 @@ public final class HostFacts {
 
   private static String blasThreads() {
     int blas = ComputeThreads.blasThreads();
-    return blas == 0 ? "no OpenBLAS loaded" : blas + " OpenBLAS (--threads sets both)";
+    return blas == 0 ? "no OpenBLAS loaded" : blas + " OpenBLAS (--threads sets LibTorch's; OpenBLAS runs on the calling thread unless OPENBLAS_NUM_THREADS is set)";
   }
 }

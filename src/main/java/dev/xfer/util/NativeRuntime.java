@@ -62,7 +62,7 @@ public final class NativeRuntime {
 
   /**
    * {@link #prepare()}, then loads LibTorch and applies xfer's process-wide settings (NNPACK off, two
-   * malloc arenas, the default thread count). Idempotent.
+   * malloc arenas, the default thread count, OpenBLAS on the calling thread). Idempotent.
    */
   public static synchronized void start() {
     prepare();
@@ -72,6 +72,7 @@ public final class NativeRuntime {
     if (System.getenv("OMP_NUM_THREADS") == null) {
       torch.set_num_threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
+    ComputeThreads.keepBlasOnCallingThread();
     configured = true;
   }
 
