@@ -49,6 +49,7 @@ transfer() {
   run dae-400-1thread 'mean|margin' ./xfer pretrain-dae --data "$FM" --per-class 400 --epochs 4 --width 0.125 \
       --middle-blocks 0 --seeds 1,2,3 --compare-labels 10 --compare-test-per-class 100 --compare-epochs 20 \
       --compare-batch-size 25 --compare-lr 0.002 --out runs/dae2/encoder.safetensors --threads 1
+  rm -rf runs/fm-inverted runs/fm-source runs/fm-stream runs/fm-stream-none # the generator refuses to overwrite
   python3 datasets/fmnist_folders.py target --out runs/fm-inverted --part train --per-class 200 --invert 1 > /dev/null
   python3 datasets/fmnist_folders.py target --out runs/fm-source --part test --per-class 100 > /dev/null
   python3 datasets/fmnist_folders.py stream --out runs/fm-stream --windows 14 --window-size 100 \
