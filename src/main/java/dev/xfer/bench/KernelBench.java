@@ -37,6 +37,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * </ul>
  */
 public final class KernelBench {
+  private static final String PREPROCESS_CHAIN = "stack+permute+float+interpolate+div+sub";
   private final Stopwatch stopwatch;
 
   public KernelBench(Stopwatch stopwatch) {
@@ -54,28 +55,24 @@ public final class KernelBench {
   }
 
   public BenchResult preprocess(int n, int h, int w, int size) {
-    Random rng = new Random(42);
-    List<Tensor> images = new ArrayList<>();
-    for (int i = 0; i < n; i++) images.add(randomImage(rng, h, w));
+    List<Tensor> images = randomImages(n, h, w);
     Normalization keras = Normalization.KERAS_XCEPTION;
 
     double[] ms = stopwatch.interleavedMedians(
         () -> PreprocessKernel.run(images, size, size, keras), () -> libTorchPreprocess(images, size));
     return new BenchResult("preprocess", n + " x " + h + "x" + w + " uint8 -> " + size + "x" + size,
-        ms[0], ms[1], "stack+permute+float+interpolate+div+sub");
+        ms[0], ms[1], PREPROCESS_CHAIN);
   }
 
   public BenchResult preprocessInto(int n, int h, int w, int size) {
-    Random rng = new Random(42);
-    List<Tensor> images = new ArrayList<>();
-    for (int i = 0; i < n; i++) images.add(randomImage(rng, h, w));
+    List<Tensor> images = randomImages(n, h, w);
     Normalization keras = Normalization.KERAS_XCEPTION;
     Tensor out = torch.empty(n, 3, size, size);
 
     double[] ms = stopwatch.interleavedMedians(
         () -> PreprocessKernel.runInto(images, out, keras), () -> libTorchPreprocess(images, size));
     return new BenchResult("preprocess", n + " x " + h + "x" + w + " -> kept " + size + "x" + size,
-        ms[0], ms[1], "stack+permute+float+interpolate+div+sub");
+        ms[0], ms[1], PREPROCESS_CHAIN);
   }
 
   public BenchResult outputAllocation(int n, int size) {
@@ -110,6 +107,14 @@ public final class KernelBench {
     options.align_corners().put(false);
     options.antialias().put(false);
     return torch.interpolate(nchw, options).div(new Scalar(127.5f)).sub(new Scalar(1f));
+  }
+
+  /** {@code n} random uint8 HWC images, the same ones on every call (fixed seed). */
+  private static List<Tensor> randomImages(int n, int h, int w) {
+    Random rng = new Random(42);
+    List<Tensor> images = new ArrayList<>();
+    for (int i = 0; i < n; i++) images.add(randomImage(rng, h, w));
+    return images;
   }
 
   private static Tensor randomImage(Random rng, int h, int w) {

@@ -98,8 +98,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-14s %-44s %10.2f %12.2f %7.2fx  %s%n",
           r.name(), r.shape(), r.xferMillis(), r.baselineMillis(), r.speedup(), r.baseline());
     }
-    List<Throughput> rows = new ArrayList<>(kernelsOnly && nets.isEmpty() ? List.of() : throughputTable(throughputWatch,
-        !kernelsOnly, nets));
+    List<Throughput> rows = kernelsOnly && nets.isEmpty() ? List.of() : throughputTable(throughputWatch, !kernelsOnly, nets);
 
     double seconds = (System.nanoTime() - start) / 1e9;
     Double loadAtEnd = BenchMachine.loadAverage();

@@ -20,9 +20,10 @@ import org.bytedeco.pytorch.global.torch;
  * Which thread pool runs LibTorch's float32 NCHW 1x1 convolution and matrix product, seen through the process's CPU
  * time: an N x C x S x S input times a C x C x 1 x 1 weight (default 8 x 256 x 55 x 55) and an M x M matrix times
  * itself (default 1024; {@code mm=0} leaves it out), timed with LibTorch's intra-op threads set to {@code threads}
- * alone ({@code torch.set_num_threads}), then again after {@link ComputeThreads#set}, which also sizes OpenBLAS's
- * pool. Each timing prints wall time, process CPU time and CPU/wall: a ratio above {@code threads} before the second
- * setting, and about {@code threads} after it, means the operation ran on OpenBLAS's own threads. Also prints
+ * alone ({@code torch.set_num_threads}), then again after {@link ComputeThreads#set}, which also puts OpenBLAS's
+ * pool on one thread. Each timing prints wall time, process CPU time and CPU/wall: with {@code threads=1}, a ratio
+ * near the core count before the second setting and about 1 after it means the operation ran on OpenBLAS's own
+ * threads. Also prints
  * LibTorch's default intra-op thread count (before anything sets it), its BLAS build setting, the OpenBLAS libraries
  * mapped into the process, OpenBLAS's pool size and the load average before and after.
  *
