@@ -17,13 +17,20 @@ final class MaxPool {
   /**
    * TF 'same' when {@code same}: output ceil(in / 2), total padding max((out-1)*2 + 3 - in, 0) split
    * with the extra row/column after, padded with -inf. Otherwise PyTorch's symmetric padding 1.
+   *
+   * <p>'same' needs no padded copy: max-pooling pads with -inf by itself, so the part before goes in as
+   * symmetric padding and ceil mode adds the one window that reaches past the end when the total is odd.
    */
   static Tensor apply3x3s2(Tensor x, boolean same) {
     if (!same) return torch.max_pool2d(x, KERNEL, STRIDE, PAD_ONE, DILATION, false);
-    long h = x.size(2);
-    long w = x.size(3);
-    long padH = samePadding(h);
-    long padW = samePadding(w);
+    long[] before = {samePadding(x.size(2)) / 2, samePadding(x.size(3)) / 2};
+    return torch.max_pool2d(x, KERNEL, STRIDE, before, DILATION, true);
+  }
+
+  /** The TF 'same' pool as written: an explicit -inf padded copy, then an unpadded pool (the oracle in tests). */
+  static Tensor apply3x3s2PaddedCopy(Tensor x) {
+    long padH = samePadding(x.size(2));
+    long padW = samePadding(x.size(3));
     long[] pad = {padW / 2, padW - padW / 2, padH / 2, padH - padH / 2};
     Tensor padded = torch.constant_pad_nd(x, pad, new Scalar(Float.NEGATIVE_INFINITY));
     return torch.max_pool2d(padded, KERNEL, STRIDE, NO_PAD, DILATION, false);

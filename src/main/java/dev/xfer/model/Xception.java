@@ -125,7 +125,8 @@ public final class Xception extends Module {
     XceptionConfig.checkInputSize(x.size(2), x.size(3));
     Tensor input = channelsLast ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
     // each stage in its own scope: an inference forward frees activations as it goes
-    x = OwnScope.run(() -> torch.relu(norm.apply(bn2, conv2.forward(torch.relu(norm.apply(bn1, conv1.forward(input)))))));
+    // ReLUs in place: BatchNorm's backward keeps its input, not its output
+    x = OwnScope.run(() -> XceptionBlock.reluInPlace(norm.apply(bn2, conv2.forward(XceptionBlock.reluInPlace(norm.apply(bn1, conv1.forward(input)))))));
     observer.accept("stem", x);
     for (int i = 0; i < blocks.size(); i++) {
       XceptionBlock block = blocks.get(i);
@@ -134,7 +135,7 @@ public final class Xception extends Module {
       observer.accept("block" + (i + 1), x);
     }
     Tensor exitInput = x;
-    x = OwnScope.run(() -> torch.relu(norm.apply(bn4, conv4.forward(torch.relu(norm.apply(bn3, conv3.forward(exitInput)))))));
+    x = OwnScope.run(() -> XceptionBlock.reluInPlace(norm.apply(bn4, conv4.forward(XceptionBlock.reluInPlace(norm.apply(bn3, conv3.forward(exitInput)))))));
     observer.accept("exit", x);
     return x;
   }

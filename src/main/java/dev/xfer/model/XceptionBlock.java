@@ -53,7 +53,9 @@ public final class XceptionBlock extends Module {
       int in = channels.get(r)[0];
       int out = channels.get(r)[1];
       if (r > 0 || spec.startWithRelu()) {
-        steps.add(torch::relu);
+        // after a BatchNorm the ReLU may overwrite its input (nothing else keeps it); the block's own input is
+        // also the shortcut, so the leading ReLU writes a new tensor
+        steps.add(r > 0 ? XceptionBlock::reluInPlace : torch::relu);
         index++;
       }
       SeparableConv2d conv = rep.register_module(String.valueOf(index++), new SeparableConv2d(in, out));
@@ -84,6 +86,15 @@ public final class XceptionBlock extends Module {
 
   void setBatchNormForward(BatchNormForward forward) {
     norm = forward;
+  }
+
+  /**
+   * ReLU over {@code x} itself, returning {@code x}: LibTorch's {@code relu_} hands back a reference that does not
+   * own the tensor, so a scope that frees {@code x} would leave that reference dangling.
+   */
+  static Tensor reluInPlace(Tensor x) {
+    torch.relu_(x);
+    return x;
   }
 
   static BatchNorm2dImpl batchNorm(int channels, Numerics numerics) {

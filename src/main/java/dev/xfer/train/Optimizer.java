@@ -31,11 +31,16 @@ public interface Optimizer {
   /** The parameters, in the order of {@link #stepWith}. */
   List<Tensor> parameters();
 
-  /** Clears the parameters' gradients (sets them to zero). */
+  /**
+   * Clears the parameters' gradients: each becomes undefined (PyTorch's {@code set_to_none}), so the next backward
+   * pass hands over its gradient tensors instead of adding them to zero-filled ones (two passes over every
+   * parameter saved per step). A parameter the next pass does not reach then has no gradient and is skipped by
+   * {@link #stepWith}, as Keras' {@code apply_gradients} skips a variable whose gradient is None.
+   */
   default void zeroGrad() {
     for (Tensor p : parameters()) {
       Tensor grad = p.grad();
-      if (grad != null && !grad.isNull() && grad.defined()) grad.zero_();
+      if (grad != null && !grad.isNull() && grad.defined()) p.mutable_grad().reset();
     }
   }
 

@@ -18,6 +18,7 @@ final class ReferenceXception {
   private final List<String> shortcutNorms;
   private final double eps;
   private final boolean tfSamePools;
+  private boolean training;
 
   /**
    * @param layers Keras layer name to its weights in file order, Keras layouts
@@ -31,6 +32,15 @@ final class ReferenceXception {
     this.shortcutNorms = shortcutNorms;
     this.eps = eps;
     this.tfSamePools = tfSamePools;
+  }
+
+  /**
+   * Batch statistics in every BatchNormalization (Keras' {@code training=True}) instead of the moving ones; the
+   * moving statistics are left as they are.
+   */
+  ReferenceXception training(boolean batchStatistics) {
+    training = batchStatistics;
+    return this;
   }
 
   /** Global-average-pooled features of NCHW input. */
@@ -85,11 +95,11 @@ final class ReferenceXception {
         new long[] {1, 1}, 1);
   }
 
-  /** Inference-mode BatchNormalization with gamma, beta, moving mean, moving variance. */
+  /** BatchNormalization with gamma, beta, moving mean, moving variance (batch statistics when training). */
   private Tensor bn(Tensor x, String layer) {
     List<Tensor> w = layers.get(layer);
     return torch.batch_norm(x, new TensorOptional(w.get(0)), new TensorOptional(w.get(1)),
-        new TensorOptional(w.get(2)), new TensorOptional(w.get(3)), false, 0.0, eps, false);
+        new TensorOptional(w.get(2).clone()), new TensorOptional(w.get(3).clone()), training, 0.0, eps, false);
   }
 
   /** MaxPooling2D(3, strides=2, padding='same'), or PyTorch's symmetric padding 1. */

@@ -18,6 +18,7 @@ import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,52 @@ class XceptionParityTest {
     }
   }
 
+  /**
+   * The backward pass of a training step: batch statistics in every BatchNorm, the gradient of the features with
+   * respect to the images, at 224 (where two TF 'same' pools are asymmetric). The input gradient passes through every
+   * ReLU mask (xfer's overwrite BatchNorm outputs in place), every pool's choice of maximum and every BatchNorm's
+   * backward. NCHW float32 must equal the float32 reference's, which runs the same LibTorch kernels; as in
+   * RealShapeParityTest, channels-last float32 must be as close to the float64 reference as NCHW is.
+   */
+  @Test
+  void trainingModeInputGradientsMatchReference() throws Exception {
+    try (PointerScope s = new PointerScope()) {
+      Tensor x = input(224, 2);
+      Random rng = new Random(7);
+      float[] weights = new float[2 * 2048];
+      for (int i = 0; i < weights.length; i++) weights[i] = (float) rng.nextGaussian();
+      Tensor upstream = Tensors.ofFloats(weights, 2, 2048);
+      float[] ref32 = referenceInputGradient(x, upstream, ScalarType.Float);
+      float[] ref64 = referenceInputGradient(x, upstream, ScalarType.Double);
+      LoadedModel loaded = ModelLoader.load(h5, ModelLoader.Format.AUTO, null, null);
+      double nchwError = Double.NaN;
+      for (boolean channelsLast : new boolean[] {false, true}) {
+        Xception model = loaded.build("fixture");
+        if (channelsLast) model.useChannelsLast();
+        model.train(true);
+        Tensor ours = x.detach().requires_grad_(true);
+        model.forward(ours).mul(upstream).sum().backward();
+        float[] gradient = Tensors.toFloatArray(ours.grad());
+        double err = scaledError(gradient, ref64);
+        String layout = channelsLast ? "channels-last" : "NCHW";
+        System.out.printf("xception training-mode input gradient, input 224, %s: max relative error %.2e against float64%n",
+            layout, err);
+        if (!channelsLast) {
+          nchwError = err;
+          assertEquals(0.0, scaledError(gradient, ref32), "NCHW: input gradient against the float32 reference");
+        } else {
+          assertTrue(err <= 2 * nchwError + 1e-5, "channels-last: input gradient off float64 by " + err + ", NCHW by " + nchwError);
+        }
+      }
+    }
+  }
+
+  private static float[] referenceInputGradient(Tensor x, Tensor upstream, ScalarType type) {
+    Tensor input = x.to(type).detach().requires_grad_(true);
+    reference(1e-3, true, type).training(true).pooledFeatures(input).mul(upstream.to(type)).sum().backward();
+    return Tensors.toFloatArray(input.grad().to(ScalarType.Float));
+  }
+
   private static void assertParity(LoadedModel loaded, int size, ReferenceXception reference) {
     try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
       Tensor x = input(size, size == 71 ? 2 : 1);
@@ -108,12 +155,16 @@ class XceptionParityTest {
   }
 
   private static ReferenceXception reference(double eps, boolean same) {
+    return reference(eps, same, ScalarType.Float);
+  }
+
+  private static ReferenceXception reference(double eps, boolean same, ScalarType type) {
     Map<String, List<Tensor>> byName = new LinkedHashMap<>();
     List<String> convs = new ArrayList<>();
     List<String> norms = new ArrayList<>();
     for (KerasLayer layer : kerasLayers) {
       List<Tensor> ts = new ArrayList<>();
-      for (TensorData t : layer.weights()) ts.add(Tensors.ofFloats(t.values(), t.shape()));
+      for (TensorData t : layer.weights()) ts.add(Tensors.ofFloats(t.values(), t.shape()).to(type));
       byName.put(layer.name(), ts);
       if (layer.name().startsWith("conv2d")) convs.add(layer.name());
       if (layer.name().startsWith("batch_normalization")) norms.add(layer.name());

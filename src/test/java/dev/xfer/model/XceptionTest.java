@@ -65,6 +65,31 @@ class XceptionTest {
     assertEquals(1, MaxPool.samePadding(74));
   }
 
+  /** The copy-free 'same' pool equals the explicit -inf padded copy, forward and backward, both layouts. */
+  @Test
+  void samePoolWithoutCopyMatchesThePaddedCopy() {
+    long[][] sizes = {{1, 1}, {2, 2}, {2, 3}, {5, 4}, {14, 15}, {28, 28}, {55, 55}, {109, 110}};
+    for (long[] hw : sizes) {
+      for (boolean channelsLast : new boolean[] {false, true}) {
+        try (PointerScope scope = new PointerScope()) {
+          Tensor base = torch.randn(2, 3, hw[0], hw[1]);
+          if (channelsLast) base = base.contiguous(torch.MemoryFormat.ChannelsLast);
+          Tensor a = base.detach().requires_grad_(true);
+          Tensor b = base.detach().requires_grad_(true);
+          Tensor outA = MaxPool.apply3x3s2(a, true);
+          Tensor outB = MaxPool.apply3x3s2PaddedCopy(b);
+          String where = hw[0] + "x" + hw[1] + (channelsLast ? " channels-last" : " NCHW");
+          assertEquals(shape(outB), shape(outA), where);
+          assertTrue(torch.equal(outA, outB), "forward " + where);
+          Tensor weights = torch.randn_like(outA);
+          outA.mul(weights).sum().backward();
+          outB.mul(weights).sum().backward();
+          assertTrue(torch.equal(a.grad(), b.grad()), "backward " + where);
+        }
+      }
+    }
+  }
+
   @Test
   void stagesCoverEveryTensor() {
     Xception m = new Xception(XceptionConfig.full(5, Numerics.KERAS));

@@ -1,6 +1,7 @@
 package dev.xfer.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.xfer.kernels.Tensors;
 import dev.xfer.testing.PointerScopeExtension;
@@ -51,5 +52,29 @@ class KerasSgdTest {
     p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward();
     sgd.step();
     assertEquals(0.905, Tensors.toFloatArray(p)[0], 1e-7);
+  }
+
+  /**
+   * zeroGrad leaves no gradient behind (set to none): the next backward pass's gradient is used as computed, and a
+   * parameter that pass does not reach is skipped, its value and velocity untouched (as Keras skips a None gradient).
+   * p0 = q0 = 1, m = 0.9, lr 0.1: step 1 with g = 0.5 for both: v = -0.05, p = q = 0.95; step 2 reaches only p
+   * with g = 0.25: v = -0.045 - 0.025 = -0.07, p = 0.88; q stays 0.95 with velocity -0.05.
+   */
+  @Test
+  void zeroGradClearsAndAnUnreachedParameterIsSkipped() {
+    Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
+    Tensor q = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
+    KerasSgd sgd = new KerasSgd(List.of(p, q), 0.9, false, LearningRateSchedule.kerasDecay(0.1, 0.0));
+    p.add(q).mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward();
+    sgd.step();
+    sgd.zeroGrad();
+    assertFalse(p.grad().defined(), "p's gradient after zeroGrad");
+    assertFalse(q.grad().defined(), "q's gradient after zeroGrad");
+    p.mul(new org.bytedeco.pytorch.Scalar(0.25f)).sum().backward();
+    assertEquals(0.25, Tensors.toFloatArray(p.grad())[0], 0, "a fresh gradient, not added to an old one");
+    sgd.step();
+    assertEquals(0.88, Tensors.toFloatArray(p)[0], 1e-7);
+    assertEquals(0.95, Tensors.toFloatArray(q)[0], 1e-7);
+    assertEquals(-0.05, Tensors.toFloatArray(sgd.velocities().get(1))[0], 1e-7);
   }
 }
