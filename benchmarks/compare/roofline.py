@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compute ceiling of the CPU training step: how many images/s the convolutions alone would allow.
+"""The ceiling of the CPU training step: how many images/s the convolutions alone would allow.
 
 Counts the multiply-adds of the training step of Keras' Xception (the torch.nn network of xception_torch.py,
 layer for layer xfer's) by convolution kind, and measures on this machine the throughput of a large matrix

@@ -1,6 +1,5 @@
 package dev.xfer.model;
 
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -8,7 +7,6 @@ import org.bytedeco.pytorch.global.torch;
 final class MaxPool {
   private static final long[] KERNEL = {3, 3};
   private static final long[] STRIDE = {2, 2};
-  private static final long[] NO_PAD = {0, 0};
   private static final long[] PAD_ONE = {1, 1};
   private static final long[] DILATION = {1, 1};
 
@@ -25,15 +23,6 @@ final class MaxPool {
     if (!same) return torch.max_pool2d(x, KERNEL, STRIDE, PAD_ONE, DILATION, false);
     long[] before = {samePadding(x.size(2)) / 2, samePadding(x.size(3)) / 2};
     return torch.max_pool2d(x, KERNEL, STRIDE, before, DILATION, true);
-  }
-
-  /** The TF 'same' pool as written: an explicit -inf padded copy, then an unpadded pool (the oracle in tests). */
-  static Tensor apply3x3s2PaddedCopy(Tensor x) {
-    long padH = samePadding(x.size(2));
-    long padW = samePadding(x.size(3));
-    long[] pad = {padW / 2, padW - padW / 2, padH / 2, padH - padH / 2};
-    Tensor padded = torch.constant_pad_nd(x, pad, new Scalar(Float.NEGATIVE_INFINITY));
-    return torch.max_pool2d(padded, KERNEL, STRIDE, NO_PAD, DILATION, false);
   }
 
   /** Total TF 'same' padding of one axis for kernel 3, stride 2. */

@@ -36,7 +36,7 @@ final class ReferenceXception {
 
   /**
    * Batch statistics in every BatchNormalization (Keras' {@code training=True}) instead of the moving ones; the
-   * moving statistics are left as they are.
+   * moving statistics are left as they are (momentum 0).
    */
   ReferenceXception training(boolean batchStatistics) {
     training = batchStatistics;
@@ -99,7 +99,7 @@ final class ReferenceXception {
   private Tensor bn(Tensor x, String layer) {
     List<Tensor> w = layers.get(layer);
     return torch.batch_norm(x, new TensorOptional(w.get(0)), new TensorOptional(w.get(1)),
-        new TensorOptional(w.get(2).clone()), new TensorOptional(w.get(3).clone()), training, 0.0, eps, false);
+        new TensorOptional(w.get(2)), new TensorOptional(w.get(3)), training, 0.0, eps, false);
   }
 
   /** MaxPooling2D(3, strides=2, padding='same'), or PyTorch's symmetric padding 1. */

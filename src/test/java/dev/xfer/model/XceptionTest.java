@@ -77,7 +77,7 @@ class XceptionTest {
           Tensor a = base.detach().requires_grad_(true);
           Tensor b = base.detach().requires_grad_(true);
           Tensor outA = MaxPool.apply3x3s2(a, true);
-          Tensor outB = MaxPool.apply3x3s2PaddedCopy(b);
+          Tensor outB = paddedCopyPool(b);
           String where = hw[0] + "x" + hw[1] + (channelsLast ? " channels-last" : " NCHW");
           assertEquals(shape(outB), shape(outA), where);
           assertTrue(torch.equal(outA, outB), "forward " + where);
@@ -88,6 +88,15 @@ class XceptionTest {
         }
       }
     }
+  }
+
+  /** The TF 'same' pool as written: an explicit -inf padded copy, then an unpadded pool. */
+  private static Tensor paddedCopyPool(Tensor x) {
+    long padH = MaxPool.samePadding(x.size(2));
+    long padW = MaxPool.samePadding(x.size(3));
+    Tensor padded = torch.constant_pad_nd(x, new long[] {padW / 2, padW - padW / 2, padH / 2, padH - padH / 2},
+        new org.bytedeco.pytorch.Scalar(Float.NEGATIVE_INFINITY));
+    return torch.max_pool2d(padded, new long[] {3, 3}, new long[] {2, 2}, new long[] {0, 0}, new long[] {1, 1}, false);
   }
 
   @Test
