@@ -5,7 +5,7 @@ import dev.xfer.model.ModelLoader;
 import dev.xfer.transfer.SupervisedTraining;
 import dev.xfer.transfer.adaptation.AdaptationExperiment;
 import dev.xfer.transfer.adaptation.AdaptationTarget;
-import java.nio.file.Files;
+import dev.xfer.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -78,7 +78,7 @@ final class AdaptCommand implements Callable<Integer> {
     String table = AdaptationExperiment.run(weights, adaptationTarget.data(weights), new SupervisedTraining(epochs, batchSize, lr),
         seeds, labelsPerClass, EVAL_BATCH, out);
     System.out.print("\n" + table);
-    if (report != null) Files.writeString(report, table);
+    if (report != null) AtomicFiles.writeString(report, table);
     return 0;
   }
 }

@@ -8,10 +8,10 @@ import dev.xfer.bench.Stopwatch;
 import dev.xfer.bench.Throughput;
 import dev.xfer.bench.ThroughputBench;
 import dev.xfer.bench.TrainStepWorkload;
+import dev.xfer.util.AtomicFiles;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -115,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
       settings.put("precision", "fp32 (train-step rows of --train-steps: as their config names)");
       settings.put("memory_format", "nchw (train-step rows of --train-steps: as their config names)");
       settings.put("seconds", seconds);
-      Files.writeString(json, Json.object(BenchReport.document(machine, settings, kernels, rows)) + "\n");
+      AtomicFiles.writeString(json, Json.object(BenchReport.document(machine, settings, kernels, rows)) + "\n");
       System.out.println("wrote " + json);
     }
     System.out.printf(Locale.ROOT, "bench: %.1f s%s%n", seconds, loadAtEnd == null ? "" : String.format(Locale.ROOT,

@@ -17,6 +17,7 @@ import dev.xfer.train.Evaluator;
 import dev.xfer.train.FineTuner;
 import dev.xfer.train.PhaseConfig;
 import dev.xfer.train.ProgressPrinter;
+import dev.xfer.util.AtomicFiles;
 import dev.xfer.util.Machine;
 import dev.xfer.util.Sha256;
 import java.nio.file.Files;
@@ -144,7 +145,7 @@ final class PretrainCommand implements Callable<Integer> {
         test.count(), perClass, command, seed, epochs, batchSize, lr, decay, momentum, result.accuracy(), seconds,
         Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads", file.getFileName().toString(),
         Files.size(file), Sha256.hex(file), targetOut == null ? null : relative(targetOut), counts);
-    Files.writeString(out.resolve("README.md"), card.markdown());
+    AtomicFiles.writeString(out.resolve("README.md"), card.markdown());
     System.out.printf(Locale.ROOT, "source test accuracy %.4f (%d images), %.0f s; wrote %s (%,d bytes, sha256 %s) and %s%n",
         result.accuracy(), test.count(), seconds, file, Files.size(file), Sha256.hex(file), out.resolve("README.md"));
     return 0;

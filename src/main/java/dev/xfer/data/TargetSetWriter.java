@@ -1,5 +1,6 @@
 package dev.xfer.data;
 
+import dev.xfer.util.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
@@ -127,7 +128,7 @@ public final class TargetSetWriter {
     List<String> names = otherClasses(sourceLabels);
     int[] labels = FashionMnist.labelsOf(names);
     int n = write(out, trainFile, "train", testFile, "t10k", labels, names, counts, seed);
-    Files.writeString(out.resolve("README.md"), provenance(names, counts, seed, command));
+    AtomicFiles.writeString(out.resolve("README.md"), provenance(names, counts, seed, command));
     return n;
   }
 }

@@ -1,5 +1,6 @@
 package dev.xfer.data;
 
+import dev.xfer.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public record TensorExport(Path tensor, Path labels, Path files) {
       x.finish();
       if (y != null) y.finish();
     }
-    Files.write(files, names, StandardCharsets.UTF_8);
+    AtomicFiles.write(files, temp -> Files.write(temp, names, StandardCharsets.UTF_8));
     return written;
   }
 }

@@ -2,10 +2,10 @@ package dev.xfer.demo;
 
 import dev.xfer.report.ComparisonChart;
 import dev.xfer.train.EpochRecord;
+import dev.xfer.util.AtomicFiles;
 import dev.xfer.util.Json;
 import dev.xfer.util.Machine;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class DemoReport {
         "bn_momentum", bnMomentum, "tested_weights", settings.testBestEpoch() ? "highest validation accuracy" : "last epoch",
         "channels_last", settings.channelsLast(), "bf16", settings.amp()));
     doc.put("machine", Machine.describe() + ", LibTorch " + torch.get_num_threads() + " threads");
-    Files.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
-    Files.writeString(runDir.resolve("comparison.txt"), table.text());
+    AtomicFiles.writeString(runDir.resolve("comparison.json"), Json.object(doc) + "\n");
+    AtomicFiles.writeString(runDir.resolve("comparison.txt"), table.text());
   }
 }

@@ -2,6 +2,7 @@ package dev.xfer.distributed;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class WorkerLauncher {
     try {
       for (int rank = 0; rank < worldSize; rank++) {
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-        command.addAll(dev.xfer.util.NativeMemorySettings.childJvmOptions());
+        command.addAll(childJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.add(mainClass);
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -76,6 +77,23 @@ public final class WorkerLauncher {
         // the hook runs anyway
       }
     }
+  }
+
+  /**
+   * The JVM options a worker gets from its launcher ({@code launcherOptions}: the launcher's own): the heap
+   * settings (-Xms, -Xmx, -XX:[+-]AlwaysPreTouch), so that every rank keeps the fixed, pre-touched heap the
+   * {@code xfer} script gives a training run and its resident size stays flat, and JavaCPP's memory setting.
+   * Debugger and profiler agents stay with the launcher: N workers cannot share one agent's port or file.
+   */
+  static List<String> childJvmOptions(List<String> launcherOptions) {
+    List<String> options = new ArrayList<>();
+    for (String option : launcherOptions) {
+      boolean heap = option.startsWith("-Xms") || option.startsWith("-Xmx") || option.equals("-XX:+AlwaysPreTouch")
+          || option.equals("-XX:-AlwaysPreTouch");
+      if (heap) options.add(option);
+    }
+    options.addAll(dev.xfer.util.NativeMemorySettings.childJvmOptions());
+    return options;
   }
 
   private void waitForAll(List<Process> workers) throws InterruptedException {

@@ -5,8 +5,8 @@ import dev.xfer.data.Sample;
 import dev.xfer.model.ModelFile;
 import dev.xfer.model.Preprocessing;
 import dev.xfer.model.Xception;
+import dev.xfer.util.AtomicFiles;
 import dev.xfer.util.Json;
-import dev.xfer.util.OutputFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,7 +53,7 @@ public final class TrainingRun {
     Map<String, Object> record = new LinkedHashMap<>(config);
     record.put("data_fingerprint", ResumeCheck.fingerprint(classes, samples));
     if (settings.resume()) record = ResumeCheck.compare(settings.out(), record, settings.resumeWithChanges());
-    if (writer) OutputFiles.writeString(settings.out().resolve("config.json"), Json.object(record) + "\n");
+    if (writer) AtomicFiles.writeString(settings.out().resolve("config.json"), Json.object(record) + "\n");
     return record;
   }
 
@@ -68,7 +68,7 @@ public final class TrainingRun {
     m.put("per_class", r.metrics().perClass(classes));
     m.put("confusion_matrix", r.metrics().confusionRows());
     m.put("data_report", report.summary());
-    OutputFiles.writeString(settings.out().resolve("metrics.json"), Json.object(m) + "\n");
+    AtomicFiles.writeString(settings.out().resolve("metrics.json"), Json.object(m) + "\n");
   }
 
   /** curves.png: loss and accuracy per epoch. */

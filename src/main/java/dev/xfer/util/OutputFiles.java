@@ -6,21 +6,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.Path;
-import java.nio.file.Files;
 
 /** Plain words for why a file could not be written, for one-line errors that also name the file. */
 public final class OutputFiles {
   private OutputFiles() {}
-
-  /** Writes {@code text} to {@code file} (UTF-8); a failure names the file and why ("No space left on device"). */
-  public static void writeString(Path file, String text) throws IOException {
-    try {
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot write: " + reason(e), e);
-    }
-  }
 
   /** The reason of {@code e} without the path (the caller names the file): "permission denied", "No space left on device", ... */
   public static String reason(IOException e) {

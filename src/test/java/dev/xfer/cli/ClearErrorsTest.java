@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xfer.kernels.Tensors;
 import dev.xfer.model.io.Npy;
-import dev.xfer.util.OutputFiles;
+import dev.xfer.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -89,11 +89,19 @@ class ClearErrorsTest {
   }
 
   @Test
-  void aFullDiskNamesTheFile() throws Exception {
+  void aFullDiskNamesTheFileAndKeepsWhatWasWritten() throws Exception {
     assumeTrue(Files.exists(Path.of("/dev/full")), "needs /dev/full");
-    Path full = Files.createSymbolicLink(dir.resolve("metrics.json"), Path.of("/dev/full"));
-    IOException e = assertThrows(IOException.class, () -> OutputFiles.writeString(full, "{}\n"));
-    assertEquals(full + ": cannot write: No space left on device", e.getMessage());
+    Path metrics = dir.resolve("metrics.json");
+    AtomicFiles.writeString(metrics, "{\"accuracy\": 0.9}\n");
+    IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(metrics, temp -> {
+      Files.writeString(temp, "{\"accu"); // half written, then the disk is full
+      Files.writeString(Path.of("/dev/full"), "racy\": 0.8}\n");
+    }));
+    assertEquals(metrics + ": cannot write: No space left on device", e.getMessage());
+    assertEquals("{\"accuracy\": 0.9}\n", Files.readString(metrics), "the previous file is intact");
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(metrics), left.toList(), "no temporary file left behind");
+    }
   }
 
   @Test

@@ -3,9 +3,9 @@ package dev.xfer.transfer.drift;
 import dev.xfer.data.stream.WindowStream;
 import dev.xfer.model.LoadedModel;
 import dev.xfer.transfer.SeedSummary;
+import dev.xfer.util.AtomicFiles;
 import dev.xfer.util.Machine;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class DriftReport {
     md.append(String.format(Locale.ROOT, "%n## summary%n%n| seeds | drift declared at window | frozen acc, last %d windows | adapted acc, last %d windows |%n|---|---|---|---|%n| %s | %s | %s | %s |%n",
         last, last, seeds, String.join("; ", detections), frozen, adapted));
     md.append(String.format(Locale.ROOT, "%nMachine: %s, LibTorch %d threads; %s.%n", Machine.describe(), torch.get_num_threads(), Instant.now()));
-    Files.writeString(out.resolve("windows.md"), md.toString());
+    AtomicFiles.writeString(out.resolve("windows.md"), md.toString());
     System.out.printf(Locale.ROOT, "drift declared at: %s%nlast %d windows: frozen %s, adapted %s (mean ± sd over seeds %s)%nwrote %s and %s%n",
         detections, last, frozen, adapted, seeds, out.resolve("windows.md"), out.resolve("drift.png"));
   }
