@@ -9,7 +9,7 @@
 # machine: the load average is printed before and after.
 # Usage: benchmarks/train_step_compare.sh [ROUNDS=3] [SIZE=224] [BATCH=8] [THREADS=2]
 #   PYTHON (default /usr/bin/python3, whose torch is the baseline), OUT (default a temporary folder) for the raw
-#   lines, WARMUP (3) and STEPS (5), at most 10 together, XFER_THP (default "1 0": the THP_MEM_ALLOC_ENABLE values
+#   lines, WARMUP (3) and STEPS (5), XFER_THP (default "1 0": the THP_MEM_ALLOC_ENABLE values
 #   xfer runs with; "1" alone halves xfer's share of a long run), LAYOUTS (default "nchw cl").
 # Needs benchmarks/target/benchmarks.jar (`mvn -B -q verify -DskipTests` builds it).
 set -euo pipefail

@@ -3,6 +3,7 @@ package dev.xfer.benchmarks;
 import dev.xfer.bench.SeparableConvWorkload;
 import dev.xfer.bench.SeparableShape;
 import dev.xfer.model.SeparableConv2d;
+import dev.xfer.util.ComputeThreads;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -70,7 +71,7 @@ public class SeparableConvBench {
 
   @Setup(Level.Trial)
   public void setUp() {
-    torch.set_num_threads(threads);
+    ComputeThreads.set(threads); // as xfer sets them: LibTorch's threads and its OpenBLAS pool alike
     torch.manual_seed(7);
     boolean backward = switch (mode) {
       case "fwd" -> false;

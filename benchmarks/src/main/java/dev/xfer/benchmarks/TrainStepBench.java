@@ -1,6 +1,7 @@
 package dev.xfer.benchmarks;
 
 import dev.xfer.bench.TrainStepWorkload;
+import dev.xfer.util.ComputeThreads;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -56,7 +57,7 @@ public class TrainStepBench {
 
   @Setup(Level.Trial)
   public void setUp() {
-    torch.set_num_threads(threads);
+    ComputeThreads.set(threads); // as xfer sets them: LibTorch's threads and its OpenBLAS pool alike
     torch.manual_seed(11);
     TrainStepWorkload.Part p = switch (part) {
       case "fwd" -> TrainStepWorkload.Part.FORWARD;

@@ -44,15 +44,15 @@ public final class TrainStepProfile {
     if (a.text("ftz", "0").equals("1")) org.bytedeco.pytorch.Context.setFlushDenormal(true);
     int total = warmup + steps;
     int models = a.integer("models", 1);
-    if (total > 10) throw new IllegalArgumentException("warmup + steps: at most 10, found " + total);
     PrintStream stdout = System.out;
     long[] begin = new long[1];
     long[] last = {System.nanoTime()};
     PrintStream marks = new PrintStream(OutputStream.nullOutputStream()) {
       @Override
-      public void println(String line) {
-        if (!line.matches("\\s*\\d+/\\d+ \\[.*")) return; // a step line (ProgressPrinter prints each of <= 10 steps)
-        int step = Integer.parseInt(line.substring(0, line.indexOf('/')).trim());
+      public void print(String text) {
+        String line = text.strip(); // a terminal printer redraws the step line after each step: "\r 7/12 [...]"
+        if (!line.matches("\\d+/\\d+ \\[.*")) return;
+        int step = Integer.parseInt(line.substring(0, line.indexOf('/')));
         long now = System.nanoTime();
         stdout.printf(Locale.ROOT, "step %d: %.1f ms%n", step, (now - last[0]) / 1e6);
         last[0] = System.nanoTime();
@@ -79,7 +79,7 @@ public final class TrainStepProfile {
         torch.manual_seed(3);
         Xception model = new Xception(XceptionConfig.full(4, Numerics.KERAS));
         if (channelsLast) model.useChannelsLast();
-        FineTuner.Options options = new FineTuner.Options(batch, 1, false, null, new ProgressPrinter(marks, false)).withAmp(amp);
+        FineTuner.Options options = new FineTuner.Options(batch, 1, false, null, new ProgressPrinter(marks, true)).withAmp(amp);
         new FineTuner(model, List.of(phase), options).run(train, valid);
       }
     }
