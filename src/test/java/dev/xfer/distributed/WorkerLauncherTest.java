@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ class WorkerLauncherTest {
   /** A worker that records its heap limit and JVM options in {@code DIR/rank<r>.txt}. */
   public static final class HeapReportingWorker {
     public static void main(String[] args) throws Exception {
-      List<String> lines = new java.util.ArrayList<>();
+      List<String> lines = new ArrayList<>();
       lines.add(Long.toString(Runtime.getRuntime().maxMemory()));
       lines.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
       Files.write(Path.of(args[0], "rank" + System.getenv("RANK") + ".txt"), lines);
