@@ -5,7 +5,8 @@
 # (THP_MEM_ALLOC_ENABLE=1) and off, then benchmarks/compare/torch_step_profile.py (the same network in torch.nn;
 # Debian's PyTorch 1.13 does not read that variable) run one after the other, so all see the same machine
 # state. Each run builds its model, takes WARMUP untimed steps and times STEPS steps. Prints one line per run
-# and a table of medians with their [min, max] over the rounds and the xfer/PyTorch ratios. Run it on a quiet
+# and a table of medians with their [min, max] over the rounds and the xfer/PyTorch ratios, of the medians and of
+# each round (huge pages on; a round's runs follow one another). Run it on a quiet
 # machine: the load average is printed before and after.
 # Usage: benchmarks/train_step_compare.sh [ROUNDS=3] [SIZE=224] [BATCH=8] [THREADS=2]
 #   PYTHON (default /usr/bin/python3, whose torch is the baseline), OUT (default a temporary folder) for the raw
@@ -63,20 +64,24 @@ echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "$PYTHON" - "$raw" <<'PY'
 import statistics, sys
-runs = {}
+runs = {}  # (who, layout, precision) -> {round: images/s}
 for line in open(sys.argv[1]):
-    who, layout, precision, _, value = line.split()
+    who, layout, precision, rnd, value = line.split()
     if float(value) > 0:
-        runs.setdefault((who, layout, precision), []).append(float(value))
+        runs.setdefault((who, layout, precision), {})[int(rnd)] = float(value)
 def cell(values):
     return f"{statistics.median(values):.2f} [{min(values):.2f}, {max(values):.2f}]" if values else "-"
-print("| layout, precision | xfer images/s, huge pages on | xfer, huge pages off | PyTorch | xfer / PyTorch, on | xfer / PyTorch, off |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| layout, precision | xfer images/s, huge pages on | xfer, huge pages off | PyTorch | xfer / PyTorch, on | per round, on | xfer / PyTorch, off |")
+print("|---|---:|---:|---:|---:|---|---:|")
 for layout, name in (("nchw", "NCHW"), ("cl", "channels-last")):
     for precision, pname in (("fp32", "float32"), ("bf16", "bf16 autocast")):
-        on, off = runs.get(("xfer-thp1", layout, precision), []), runs.get(("xfer-thp0", layout, precision), [])
-        torch = runs.get(("pytorch", layout, precision), [])
+        on, off = runs.get(("xfer-thp1", layout, precision), {}), runs.get(("xfer-thp0", layout, precision), {})
+        torch = runs.get(("pytorch", layout, precision), {})
+        if not (on or off or torch):
+            continue
         def ratio(x):
-            return f"{statistics.median(x) / statistics.median(torch):.2f}x" if x and torch else "-"
-        print(f"| {name} {pname} | {cell(on)} | {cell(off)} | {cell(torch)} | {ratio(on)} | {ratio(off)} |")
+            return f"{statistics.median(x.values()) / statistics.median(torch.values()):.2f}x" if x and torch else "-"
+        rounds = ", ".join(f"{on[r] / torch[r]:.2f}" for r in sorted(on) if r in torch) or "-"
+        print(f"| {name} {pname} | {cell(list(on.values()))} | {cell(list(off.values()))} | {cell(list(torch.values()))} "
+              f"| {ratio(on)} | {rounds} | {ratio(off)} |")
 PY
