@@ -26,7 +26,7 @@ while kill -0 "$LAUNCHER" 2>/dev/null; do
   (( rss > 0 && rss < low )) && low=$rss
   (( rss > high )) && high=$rss
   # epochs done: history.csv's rows after its header (a python3 per sample would load the machine it measures)
-  rows=$(wc -l < "$RUN/transfer/history.csv" 2>/dev/null || echo 1)
+  rows=$( { wc -l < "$RUN/transfer/history.csv"; } 2>/dev/null || echo 1)
   n=$((rows > 0 ? rows - 1 : 0))
   if [ "$n" != "$last" ]; then
     echo "$n $rss $low $high"

@@ -11,7 +11,9 @@
 # Usage: benchmarks/train_step_compare.sh [ROUNDS=3] [SIZE=224] [BATCH=8] [THREADS=2]
 #   PYTHON (default /usr/bin/python3, whose torch is the baseline), OUT (default a temporary folder) for the raw
 #   lines, WARMUP (3) and STEPS (5), XFER_THP (default "1 0": the THP_MEM_ALLOC_ENABLE values
-#   xfer runs with; "1" alone halves xfer's share of a long run), LAYOUTS (default "nchw cl").
+#   xfer runs with; "1" alone halves xfer's share of a long run), LAYOUTS (default "nchw cl"), XFER_MALLOC and
+#   TORCH_MALLOC (tcmalloc or glibc; defaults tcmalloc for xfer where installed, as the ./xfer launcher runs it, and
+#   glibc for PyTorch, as Debian's python3 runs it).
 # Needs benchmarks/target/benchmarks.jar (`mvn -B -q verify -DskipTests` builds it).
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -30,12 +32,22 @@ jar="$root/benchmarks/target/benchmarks.jar"
 blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
 [[ "$blas" == *openblas* || -z "$blas" ]] ||
   echo "train_step_compare: warning: the system BLAS is $blas, not OpenBLAS; install libopenblas0-pthread for a fair PyTorch baseline" >&2
+tcmalloc=""
+for dir in "/usr/lib/$(uname -m)-linux-gnu" "/lib/$(uname -m)-linux-gnu" /usr/lib64 /usr/lib; do
+  [[ -f "$dir/libtcmalloc_minimal.so.4" ]] && { tcmalloc="$dir/libtcmalloc_minimal.so.4"; break; }
+done
+preload() { # the LD_PRELOAD value for an allocator setting: tcmalloc where installed, else nothing
+  [[ "$1" == tcmalloc ]] && echo "$tcmalloc" || true
+}
+xfer_preload=$(preload "${XFER_MALLOC:-tcmalloc}")
+torch_preload=$(preload "${TORCH_MALLOC:-glibc}")
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 raw="$OUT/raw.txt"
 : > "$raw"
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), CPU family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# full Xception, ${SIZE} px, batch ${BATCH}, ${THREADS} threads, ${WARMUP} warm-up + ${STEPS} timed steps, ${ROUNDS} rounds; raw lines: $raw"
+echo "# allocator: xfer ${xfer_preload:-glibc}, PyTorch ${torch_preload:-glibc}"
 
 # images/s from the "==== profile end steps=N wall_ms=T" line both sides print
 per_second() {
@@ -48,12 +60,12 @@ for round in $(seq 1 "$ROUNDS"); do
     [[ $layout == cl ]] && flag="--channels-last"
     for precision in fp32 bf16; do
       for thp in $XFER_THP; do
-        v=$(THP_MEM_ALLOC_ENABLE=$thp java -Xms512m -Xmx512m -cp "$jar" dev.xfer.benchmarks.TrainStepProfile \
+        v=$(LD_PRELOAD="$xfer_preload" THP_MEM_ALLOC_ENABLE=$thp java -Xms512m -Xmx512m -cp "$jar" dev.xfer.benchmarks.TrainStepProfile \
             batch="$BATCH" size="$SIZE" warmup="$WARMUP" steps="$STEPS" threads="$THREADS" format="$layout" \
             precision="$precision" | per_second)
         echo "xfer-thp$thp $layout $precision $round ${v:-0}" | tee -a "$raw"
       done
-      v=$(OMP_NUM_THREADS=$THREADS "$PYTHON" "$root/benchmarks/compare/torch_step_profile.py" \
+      v=$(LD_PRELOAD="$torch_preload" OMP_NUM_THREADS=$THREADS "$PYTHON" "$root/benchmarks/compare/torch_step_profile.py" \
           --net "full-${SIZE}-b${BATCH}" --threads "$THREADS" --precision "$precision" $flag \
           --warmup "$WARMUP" --steps "$STEPS" --ops 0 | per_second)
       echo "pytorch $layout $precision $round ${v:-0}" | tee -a "$raw"

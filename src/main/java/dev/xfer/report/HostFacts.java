@@ -8,6 +8,7 @@ import dev.xfer.selfcheck.SelfCheck;
 import dev.xfer.selfcheck.Verdict;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.util.ComputeThreads;
+import dev.xfer.util.MemoryAllocator;
 import dev.xfer.util.NativeRuntime;
 import dev.xfer.util.Versions;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public final class HostFacts {
     facts.put("libtorch", Versions.libTorch() + (torch.hasCUDA() ? " (CUDA build)" : " (CPU build)"));
     facts.put("libtorch threads", torch.get_num_threads() + " intra-op, " + blasThreads());
     facts.put("mkldnn", String.valueOf(torch.hasMKLDNN()));
+    facts.put("memory allocator", MemoryAllocator.describe());
     facts.put("cuda", cudaStatus());
     facts.put("native kernels", kernelStatus());
     facts.put("nnpack", "off (oneDNN serves those convolutions; NNPACK cannot initialise on many CPUs)");
