@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <p>It matters for speed and memory: glibc hands the tensors of a training step back to the kernel and takes
  * them again as fresh pages, which the step then clears; tcmalloc keeps them. The full Xception's float32 step
- * ran about 11% faster with tcmalloc, with a fifth less peak memory (benchmarks/RESULTS.md).
+ * ran 1.12x faster with tcmalloc, with a fifth less peak memory (benchmarks/RESULTS.md).
  */
 public final class MemoryAllocator {
   /** Allocators that are preloaded in place of glibc's. */

@@ -8,7 +8,9 @@ import dev.xfer.kernels.NativeKernels;
  * in per-thread arenas and returns it only from the top of each heap; a training run that frees and
  * reallocates the same activation sizes every step from several threads grew by a few MB an epoch
  * without any leak. xfer caps the arenas at start-up and trims the heaps between epochs (both are
- * no-ops on other C libraries; see {@code native/src/native_heap.c}).
+ * no-ops on other C libraries; see {@code native/src/native_heap.c}). Where the launcher preloads tcmalloc
+ * ({@link MemoryAllocator}), tcmalloc serves those allocations instead: the cap goes to its no-op
+ * {@code mallopt} and the trim finds glibc's arenas nearly empty.
  */
 public final class NativeHeap {
   /** Arenas when the user has not chosen: one for the main thread, one shared by the rest. */
