@@ -26,6 +26,7 @@ import dev.xfer.train.ProgressPrinter;
 import dev.xfer.train.RunDirectory;
 import dev.xfer.train.TrainingRun;
 import dev.xfer.train.TrainingSettings;
+import dev.xfer.util.MemoryAllocator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -210,7 +211,8 @@ final class TrainCommand implements Callable<Integer> {
     threads.apply();
     String resolvedDevice = Devices.resolve(device);
     System.out.println("device: " + resolvedDevice + "; bf16 on this CPU: "
-        + (MixedPrecision.cpuSupportsBf16() ? "supported" : "not supported") + (amp ? " (--amp on)" : ""));
+        + (MixedPrecision.cpuSupportsBf16() ? "supported" : "not supported") + (amp ? " (--amp on)" : "")
+        + "; memory allocator: " + MemoryAllocator.name());
     boolean cuda = resolvedDevice.equals("cuda");
     if (amp && !cuda) MixedPrecision.requireCpuSupport();
     TrainingSettings settings = settings();
