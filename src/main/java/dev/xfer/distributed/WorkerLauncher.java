@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * {@link DistributedException} names the failing rank.
  */
 public final class WorkerLauncher {
+  /** System property with the workers' heap options, when they differ from the launcher's own. */
+  public static final String WORKER_JVM_OPTIONS = "xfer.workerJvmOptions";
+
   private final int worldSize;
   private final int masterPort;
   private final long timeoutMs;
@@ -47,7 +50,8 @@ public final class WorkerLauncher {
     try {
       for (int rank = 0; rank < worldSize; rank++) {
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-        command.addAll(childJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(childJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+            System.getProperty(WORKER_JVM_OPTIONS)));
         command.add(mainClass);
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -80,14 +84,16 @@ public final class WorkerLauncher {
   }
 
   /**
-   * The JVM options a worker gets from its launcher ({@code launcherOptions}: the launcher's own): the heap
-   * settings (-Xms, -Xmx, -XX:[+-]AlwaysPreTouch), so that every rank keeps the fixed, pre-touched heap the
-   * {@code xfer} script gives a training run and its resident size stays flat, and JavaCPP's memory setting.
-   * Debugger and profiler agents stay with the launcher: N workers cannot share one agent's port or file.
+   * The JVM options a worker gets ({@code launcherOptions}: the launcher's own). The heap settings (-Xms, -Xmx,
+   * -XX:[+-]AlwaysPreTouch) are {@code workerOptions} (space-separated; the {@code xfer} script passes the fixed,
+   * pre-touched training heap that way and gives the launcher, which only waits, a small one) or, where that is
+   * null, the launcher's own; so every rank's resident size stays flat. JavaCPP's memory setting follows the
+   * launcher's. Debugger and profiler agents stay with the launcher: N workers cannot share one agent's port.
    */
-  static List<String> childJvmOptions(List<String> launcherOptions) {
+  static List<String> childJvmOptions(List<String> launcherOptions, String workerOptions) {
     List<String> options = new ArrayList<>();
-    for (String option : launcherOptions) {
+    List<String> heapSource = workerOptions == null ? launcherOptions : List.of(workerOptions.trim().split("\\s+"));
+    for (String option : heapSource) {
       boolean heap = option.startsWith("-Xms") || option.startsWith("-Xmx") || option.equals("-XX:+AlwaysPreTouch")
           || option.equals("-XX:-AlwaysPreTouch");
       if (heap) options.add(option);

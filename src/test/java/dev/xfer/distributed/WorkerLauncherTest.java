@@ -29,9 +29,17 @@ class WorkerLauncherTest {
   void heapSettingsPassToTheWorkersAndAgentsDoNot() {
     List<String> launcher = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-Dfile.encoding=UTF-8",
         "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-javaagent:/opt/profiler.jar", "-XX:+UseSerialGC");
-    List<String> worker = WorkerLauncher.childJvmOptions(launcher);
+    List<String> worker = WorkerLauncher.childJvmOptions(launcher, null);
     assertEquals(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"), worker.subList(0, 3));
     assertTrue(worker.stream().noneMatch(o -> o.startsWith("-agentlib") || o.startsWith("-javaagent")), worker.toString());
+  }
+
+  @Test
+  void workerHeapOptionsReplaceTheLaunchersSmallHeap() {
+    List<String> launcher = List.of("-Xmx256m", "-Dxfer.workerJvmOptions=-Xms512m -Xmx512m -XX:+AlwaysPreTouch");
+    List<String> worker = WorkerLauncher.childJvmOptions(launcher, "-Xms512m -Xmx512m -XX:+AlwaysPreTouch");
+    assertEquals(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"), worker.subList(0, 3));
+    assertTrue(worker.stream().noneMatch(o -> o.equals("-Xmx256m")), worker.toString());
   }
 
   @Test
