@@ -3,6 +3,7 @@ package dev.xfer.bench;
 import dev.xfer.report.HostFacts;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Machine;
+import dev.xfer.util.MemoryAllocator;
 import dev.xfer.util.Versions;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import java.util.Map;
 public final class BenchMachine {
   private BenchMachine() {}
 
-  /** CPU model, cores, OS, Java, LibTorch version and build, threads, device, oneDNN, native kernels. */
+  /** CPU model, cores, OS, Java, LibTorch version and build, threads, C allocator, huge pages, device, oneDNN, native kernels. */
   public static Map<String, Object> describe(int threads) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cpu", Machine.cpuModel());
@@ -24,6 +25,7 @@ public final class BenchMachine {
     m.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS")); // null: unset, --threads applies
     m.put("blas_threads", ComputeThreads.blasThreads()); // OpenBLAS's pool now; 0: no OpenBLAS loaded
     m.put("thp_mem_alloc_enable", System.getenv("THP_MEM_ALLOC_ENABLE")); // "1": LibTorch's >= 2 MB buffers on huge pages
+    m.put("memory_allocator", MemoryAllocator.name()); // the C allocator under LibTorch's tensors: glibc or a preloaded one
     m.put("device", "cpu");
     m.put("libtorch", Versions.libTorch());
     Map<String, String> info = HostFacts.collect();

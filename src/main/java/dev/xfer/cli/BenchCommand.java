@@ -11,6 +11,7 @@ import dev.xfer.bench.TrainStepWorkload;
 import dev.xfer.util.AtomicFiles;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.Json;
+import dev.xfer.util.MemoryAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,6 +93,8 @@ final class BenchCommand implements Callable<Integer> {
         + (System.getenv("OPENBLAS_NUM_THREADS") == null ? " (xfer's setting)" : " (from OPENBLAS_NUM_THREADS)")
         + "; LibTorch huge pages for CPU buffers >= 2 MB: " + ("1".equals(machine.get("thp_mem_alloc_enable"))
             ? "on (THP_MEM_ALLOC_ENABLE=1)" : "off (THP_MEM_ALLOC_ENABLE not 1; the ./xfer launcher sets 1 unless told)"));
+    // the allocator moves the train step by about a tenth: a figure is only comparable with one taken under the same
+    System.out.println("memory allocator: " + MemoryAllocator.describe());
     System.out.printf("%-14s %-44s %10s %12s %8s  %s%n", "kernel", "shape", "xfer ms", "baseline ms", "speedup", "baseline");
     List<BenchResult> kernels = new KernelBench(kernelWatch).runAll(headClasses);
     for (BenchResult r : kernels) {

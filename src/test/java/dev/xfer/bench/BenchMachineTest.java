@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** xfer bench's machine description carries what a published number must name: CPU, cores, threads, library, device, time and load. */
+/** xfer bench's machine description carries what a published number must name: CPU, cores, threads, library, allocator, device, time and load. */
 class BenchMachineTest {
   @Test
   void machineNamesCpuCoresThreadsLibTorchAndDevice() {
@@ -17,6 +17,10 @@ class BenchMachineTest {
     assertEquals(1, m.get("threads"));
     assertEquals(pytorchJarVersion(), m.get("libtorch"), "the version of the pytorch jar on the class path");
     assertEquals("cpu", m.get("device"));
+    // the C allocator moves the train step's figures: the one this JVM was started with (LD_PRELOAD) is recorded
+    String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
+    assertEquals(preload.contains("tcmalloc") ? "tcmalloc" : preload.contains("jemalloc") ? "jemalloc" : "glibc",
+        m.get("memory_allocator"));
     // when it was measured, and how busy the machine was
     java.time.Instant started = java.time.Instant.parse(m.get("started_utc").toString());
     assertTrue(Math.abs(java.time.Duration.between(started, java.time.Instant.now()).toSeconds()) < 60, "started " + started);
