@@ -1,6 +1,8 @@
 /* CPU kernels against hand-computed cases (the CUDA tests then compare CUDA to these kernels). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "xfer/kernels.h"
 
@@ -83,11 +85,78 @@ static void head_uniform_case(void) {
               XFER_ERR_BAD_LABEL, 0);
 }
 
+/* Keras SGD, values chosen so that every product and sum is exact: momentum 0.5, lr 0.25.
+ * Step 1: v = 2*0.5 + 4*(-0.25) = 0, p = 1 + 0 = 1;  step 2: v = 0*0.5 + 4*(-0.25) = -1, p = 0.
+ * Second value, g = -8: v = 1*0.5 + 2 = 2.5, p = 3.5;  then v = 1.25 + 2 = 3.25, p = 6.75.
+ * Nesterov adds v*0.5 + g*(-0.25) instead of v: step 1 p = 1 + (0 - 1) = 0 and 1 + (1.25 + 2) = 4.25. */
+static void keras_sgd_hand_case(void) {
+  for (int nesterov = 0; nesterov <= 1; ++nesterov) {
+    float p[2] = {1, 1}, v[2] = {2, 1}, frozen[2] = {7, 7}, frozen_v[2] = {0, 0};
+    const float g[2] = {4, -8};
+    float* params[2] = {p, frozen};
+    float* vels[2] = {v, frozen_v};
+    const float* grads[2] = {g, NULL}; /* the second tensor has no gradient: untouched */
+    const int64_t lengths[2] = {2, 2};
+    const float neg_lrs[2] = {-0.25f, -0.25f};
+    int st = xfer_keras_sgd_cpu(2, params, vels, grads, lengths, neg_lrs, 0.5f, nesterov, 2);
+    expect_near("sgd status", st, XFER_OK, 0);
+    expect_near("sgd v[0] step 1", v[0], 0, 0);
+    expect_near("sgd v[1] step 1", v[1], 2.5, 0);
+    expect_near("sgd p[0] step 1", p[0], nesterov ? 0 : 1, 0);
+    expect_near("sgd p[1] step 1", p[1], nesterov ? 4.25 : 3.5, 0);
+    expect_near("sgd tensor without gradient", frozen[0] + frozen[1] + frozen_v[0] + frozen_v[1], 14, 0);
+    if (!nesterov) {
+      xfer_keras_sgd_cpu(2, params, vels, grads, lengths, neg_lrs, 0.5f, 0, 1);
+      expect_near("sgd v[0] step 2", v[0], -1, 0);
+      expect_near("sgd p[0] step 2", p[0], 0, 0);
+      expect_near("sgd v[1] step 2", v[1], 3.25, 0);
+      expect_near("sgd p[1] step 2", p[1], 6.75, 0);
+    }
+  }
+  expect_near("sgd rejects 0 threads", xfer_keras_sgd_cpu(0, NULL, NULL, NULL, NULL, NULL, 0.9f, 0, 0), XFER_ERR_BAD_SHAPE, 0);
+}
+
+/* Splitting the work over threads changes which thread computes a value, never the value: three
+ * tensors (a split falls inside the first and the last) on 1, 2 and 3 threads agree bit for bit. */
+static void keras_sgd_threads_agree(void) {
+  enum { A = 200003, B = 1, C = 140001, ALL = A + B + C };
+  float* runs[3][2];
+  float* g = malloc(sizeof(float) * ALL);
+  for (int64_t i = 0; i < ALL; ++i) g[i] = (float)sin((double)i) * 1e-2f;
+  for (int r = 0; r < 3; ++r) {
+    runs[r][0] = malloc(sizeof(float) * ALL);
+    runs[r][1] = malloc(sizeof(float) * ALL);
+    for (int64_t i = 0; i < ALL; ++i) {
+      runs[r][0][i] = (float)cos((double)i);
+      runs[r][1][i] = (float)sin(0.5 * (double)i) * 1e-3f;
+    }
+    float* p = runs[r][0];
+    float* v = runs[r][1];
+    float* params[3] = {p, p + A, p + A + B};
+    float* vels[3] = {v, v + A, v + A + B};
+    const float* grads[3] = {g, g + A, g + A + B};
+    const int64_t lengths[3] = {A, B, C};
+    const float neg_lrs[3] = {-0.01f, -0.003f, -0.0007f};
+    for (int step = 0; step < 3; ++step) xfer_keras_sgd_cpu(3, params, vels, grads, lengths, neg_lrs, 0.9f, step == 2, r + 1);
+  }
+  for (int r = 1; r < 3; ++r) {
+    expect_near("sgd params, threads agree", memcmp(runs[0][0], runs[r][0], sizeof(float) * ALL), 0, 0);
+    expect_near("sgd velocities, threads agree", memcmp(runs[0][1], runs[r][1], sizeof(float) * ALL), 0, 0);
+  }
+  for (int r = 0; r < 3; ++r) {
+    free(runs[r][0]);
+    free(runs[r][1]);
+  }
+  free(g);
+}
+
 int main(void) {
   preprocess_downscale_to_mean();
   preprocess_upscale_edges();
   preprocess_rejects_bad_sizes();
   head_uniform_case();
+  keras_sgd_hand_case();
+  keras_sgd_threads_agree();
   printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
   return failures ? 1 : 0;
 }

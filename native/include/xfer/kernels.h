@@ -139,6 +139,26 @@ int xfer_head_train_step_cuda(
     void* stream);
 
 /* ---------------------------------------------------------------------------------------------
+ * Keras' SGD with momentum (TF's ResourceApplyKerasMomentum), in place, in one pass over `count`
+ * float32 tensors of lengths[t] values each (params, velocities and grads of one tensor share a
+ * dense layout):
+ *   v = v * momentum + g * neg_lrs[t];  p = p + v
+ *   nesterov:  v as above;  p = p + (v * momentum + g * neg_lrs[t])
+ * neg_lrs[t] is minus the learning rate of tensor t. Each product and sum is rounded to float in
+ * that order, as LibTorch's element-wise operations compute it op by op: the results are
+ * bit-identical. A tensor whose grads[t] is NULL is left alone (a parameter without a gradient).
+ * The values are split evenly over up to `threads` threads, the calling one included.
+ * ------------------------------------------------------------------------------------------- */
+int xfer_keras_sgd_cpu(
+    int count,
+    float* const* params,        /* (count) each (lengths[t]) */
+    float* const* velocities,    /* (count) each (lengths[t]) */
+    const float* const* grads,   /* (count) each (lengths[t]) or NULL */
+    const int64_t* lengths,      /* (count) */
+    const float* neg_lrs,        /* (count) */
+    float momentum, int nesterov, int threads);
+
+/* ---------------------------------------------------------------------------------------------
  * JPEG decode with the libjpeg-turbo linked into this library, set up as TensorFlow's
  * decode_jpeg(channels=3): fancy upsampling, no EXIF orientation, gray replicated to RGB,
  * CMYK/YCCK converted with TF's integer formula. idct picks the inverse DCT:

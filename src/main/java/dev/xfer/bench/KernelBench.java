@@ -1,16 +1,23 @@
 package dev.xfer.bench;
 
 import dev.xfer.kernels.HeadKernel;
+import dev.xfer.kernels.KerasSgdKernel;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.kernels.PreprocessKernel;
 import dev.xfer.kernels.Tensors;
+import dev.xfer.model.Numerics;
+import dev.xfer.model.Xception;
+import dev.xfer.model.XceptionConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.InterpolateFuncOptions;
 import org.bytedeco.pytorch.InterpolateMode;
 import org.bytedeco.pytorch.LongVector;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -31,6 +38,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *   <li>preprocess into a kept output tensor, as training's loader runs it, against the same chain;
  *   <li>head: (32, 2048, 7, 7) features to softmax probabilities over K classes (5 unless asked
  *       otherwise); the baseline runs mean over H and W, linear and softmax;
+ *   <li>Keras SGD: one update of all of the full Xception's parameters (156 tensors, 20.8 M values) in
+ *       one native pass, against LibTorch's four operations per parameter;
  *   <li>output allocation: filling a kept (32, 3, 224, 224) float32 tensor against allocating and
  *       filling a new one per call, which is what allocating per batch costs with the current allocator
  *       settings (huge pages or not).
@@ -50,6 +59,7 @@ public final class KernelBench {
     rows.add(preprocess(32, 375, 500, 224));
     rows.add(preprocessInto(32, 375, 500, 224));
     for (int k : headClasses) rows.add(head(32, 2048, 7, k));
+    rows.add(kerasSgd());
     rows.add(outputAllocation(32, 224));
     return rows;
   }
@@ -82,6 +92,33 @@ public final class KernelBench {
         () -> kept.fill_(one), () -> torch.empty(n, 3, size, size).fill_(one));
     return new BenchResult("output alloc", "fill kept (" + n + ", 3, " + size + ", " + size + ") float32",
         ms[0], ms[1], "empty+fill per call");
+  }
+
+  public BenchResult kerasSgd() {
+    List<Tensor> params = new ArrayList<>();
+    List<Tensor> velocities = new ArrayList<>();
+    List<Tensor> grads = new ArrayList<>();
+    Random rng = new Random(11);
+    long values = 0;
+    try (NoGradGuard g = new NoGradGuard()) {
+      TensorVector all = new Xception(XceptionConfig.full(5, Numerics.KERAS)).parameters();
+      for (long i = 0; i < all.size(); i++) {
+        Tensor p = all.get(i).detach();
+        params.add(p);
+        velocities.add(torch.zeros_like(p));
+        grads.add(uniform(rng, -1e-3f, 1e-3f, p.sizes().vec().get()));
+        values += p.numel();
+      }
+    }
+    float[] negLrs = new float[params.size()];
+    Arrays.fill(negLrs, -1e-4f);
+    double[] ms = stopwatch.interleavedMedians(
+        () -> KerasSgdKernel.update(params, velocities, grads, negLrs, 0.9f, false),
+        () -> {
+          for (int i = 0; i < params.size(); i++) KerasSgdKernel.reference(params.get(i), velocities.get(i), grads.get(i), -1e-4, 0.9, false);
+        });
+    return new BenchResult("keras sgd", params.size() + " tensors, " + String.format(Locale.ROOT, "%.1f", values / 1e6)
+        + " M float32 values", ms[0], ms[1], "mul+mul_+add_+add_ per tensor");
   }
 
   public BenchResult head(int n, int c, int s, int k) {

@@ -85,6 +85,12 @@ public final class NativeKernels {
       @Cast("int64_t") long n, @Cast("int64_t") long c, @Cast("int64_t") long hw,
       @Cast("float*") long pooled, @Cast("void*") long stream);
 
+  /** Keras SGD in one pass; each pointer argument is the address of a native array of {@code count} entries. */
+  public static native int xfer_keras_sgd_cpu(
+      int count, @Cast("float* const*") long params, @Cast("float* const*") long velocities,
+      @Cast("const float* const*") long grads, @Cast("const int64_t*") long lengths,
+      @Cast("const float*") long negLrs, float momentum, int nesterov, int threads);
+
   public static native int xfer_head_train_step_cpu(
       @Cast("const float*") long pooled, @Cast("const float*") long weight,
       @Cast("const float*") long bias, @Cast("const int64_t*") long labels,

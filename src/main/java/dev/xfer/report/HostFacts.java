@@ -1,5 +1,6 @@
 package dev.xfer.report;
 
+import dev.xfer.kernels.KerasSgdKernel;
 import dev.xfer.kernels.NativeKernels;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.XceptionConfig;
@@ -34,6 +35,7 @@ public final class HostFacts {
     facts.put("memory allocator", MemoryAllocator.describe());
     facts.put("cuda", cudaStatus());
     facts.put("native kernels", kernelStatus());
+    facts.put("optimizer", optimizerStatus());
     facts.put("nnpack", "off (oneDNN serves those convolutions; NNPACK cannot initialise on many CPUs)");
     selfCheck(facts);
     return facts;
@@ -71,6 +73,13 @@ public final class HostFacts {
     if (devices > 0) return "CPU + CUDA (" + devices + " device(s))";
     String why = devices == 0 ? "no CUDA device" : NativeKernels.xfer_last_cuda_error();
     return "CPU (CUDA kernels compiled for sm_80/86/89/90, not usable here: " + why + ")";
+  }
+
+  private static String optimizerStatus() {
+    String verdict = KerasSgdKernel.verdict();
+    return verdict == null
+        ? "Keras SGD in one native pass on the CPU (bit-identical to LibTorch's update: checked on this host)"
+        : "Keras SGD on LibTorch's operations (" + verdict + ")";
   }
 
   private static String blasThreads() {

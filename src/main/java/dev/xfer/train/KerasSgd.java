@@ -1,9 +1,8 @@
 package dev.xfer.train;
 
+import dev.xfer.kernels.KerasSgdKernel;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -15,11 +14,20 @@ import org.bytedeco.pytorch.global.torch;
  * learning rate to the whole history; with Keras' per-step decay the two drift apart, so xfer
  * implements Keras' update itself. Velocities start at zero; the step counter drives the schedule.
  * A parameter with learning-rate scale s uses {@code s * lr_t}.
+ *
+ * <p>On the CPU the update runs in one native pass over all parameters ({@link KerasSgdKernel}),
+ * bit-identical to LibTorch's op-by-op form, which GPU tensors (and a host where the kernel's parity
+ * check fails) keep.
  */
 public final class KerasSgd extends ScheduledOptimizer {
   private final List<Tensor> velocities = new ArrayList<>();
   private final double momentum;
   private final boolean nesterov;
+  /** Whether CPU steps may take the fused kernel (the default; see {@link #UNFUSED_PROPERTY}). */
+  private final boolean fused;
+
+  /** System property that keeps the update on LibTorch's operations ({@code -Dxfer.unfusedOptimizer=true}): for comparisons. */
+  public static final String UNFUSED_PROPERTY = "xfer.unfusedOptimizer";
 
   public KerasSgd(List<Tensor> params, double momentum, boolean nesterov, LearningRateSchedule schedule) {
     this(params, null, momentum, nesterov, schedule);
@@ -32,27 +40,41 @@ public final class KerasSgd extends ScheduledOptimizer {
     this.momentum = momentum;
     this.nesterov = nesterov;
     for (Tensor p : parameters()) velocities.add(torch.zeros_like(p).detach());
+    fused = !Boolean.getBoolean(UNFUSED_PROPERTY);
   }
 
   @Override
   protected void update(List<Tensor> grads, double lr) {
     List<Tensor> params = parameters();
-    Scalar m = new Scalar(momentum);
-    try (NoGradGuard g = new NoGradGuard()) {
-      for (int i = 0; i < params.size(); i++) {
-        Tensor p = params.get(i);
-        Tensor grad = grads.get(i);
-        if (!Optimizer.present(grad)) continue;
-        Tensor v = velocities.get(i);
-        Tensor scaledGrad = grad.mul(new Scalar(-lr * lrScale(i))); // -lr_t * g, rounded once as TF does
-        v.mul_(m).add_(scaledGrad);
-        if (nesterov) {
-          p.add_(v.mul(m).add(scaledGrad));
-        } else {
-          p.add_(v);
-        }
-      }
+    if (fused && KerasSgdKernel.verdict() == null && allFit(grads)) {
+      float[] negLrs = new float[params.size()];
+      for (int i = 0; i < negLrs.length; i++) negLrs[i] = (float) (-lr * lrScale(i)); // as LibTorch rounds a scalar factor
+      KerasSgdKernel.update(params, velocities, grads, negLrs, (float) momentum, nesterov);
+      return;
     }
+    for (int i = 0; i < params.size(); i++) {
+      Tensor grad = grads.get(i);
+      if (!Optimizer.present(grad)) continue;
+      KerasSgdKernel.reference(params.get(i), velocities.get(i), grad, -lr * lrScale(i), momentum, nesterov);
+    }
+  }
+
+  /**
+   * Whether this step can take the fused kernel: every parameter a float32 CPU tensor, its velocity and
+   * gradient of its layout. Checked each step, as a model can move to another device after this was built.
+   */
+  private boolean allFit(List<Tensor> grads) {
+    List<Tensor> params = parameters();
+    for (int i = 0; i < params.size(); i++) {
+      Tensor p = params.get(i);
+      if (!KerasSgdKernel.accepts(p, velocities.get(i)) || !KerasSgdKernel.acceptsGradient(p, grads.get(i))) return false;
+    }
+    return true;
+  }
+
+  /** Whether the next update of these parameters runs as one native pass ({@link KerasSgdKernel}) rather than LibTorch's operations. */
+  public boolean fused() {
+    return fused && KerasSgdKernel.verdict() == null && allFit(java.util.Collections.nCopies(parameters().size(), (Tensor) null));
   }
 
   /** Velocity tensors, in parameter order (for checkpoints). */

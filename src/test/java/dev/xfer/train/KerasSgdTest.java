@@ -2,6 +2,7 @@ package dev.xfer.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.kernels.Tensors;
 import dev.xfer.testing.PointerScopeExtension;
@@ -76,5 +77,56 @@ class KerasSgdTest {
     assertEquals(0.88, Tensors.toFloatArray(p)[0], 1e-7);
     assertEquals(0.95, Tensors.toFloatArray(q)[0], 1e-7);
     assertEquals(-0.05, Tensors.toFloatArray(sgd.velocities().get(1))[0], 1e-7);
+  }
+
+  /**
+   * The fused one-pass kernel against LibTorch's op-by-op update as the oracle: two optimizers over identical
+   * parameters (a vector of 300,007 values that the kernel splits over threads, a channels-last 3x3 weight, a
+   * scalar; learning-rate scales 1, 0.1 and 0.5), four steps of the same gradients, plain and Nesterov: every
+   * parameter and velocity equal bit for bit.
+   */
+  @Test
+  void fusedUpdateEqualsLibTorchsOperationsBitForBit() {
+    for (boolean nesterov : new boolean[] {false, true}) {
+      List<Tensor> a = parameters();
+      List<Tensor> b = parameters();
+      double[] scales = {1.0, 0.1, 0.5};
+      KerasSgd fused = new KerasSgd(a, scales, 0.9, nesterov, LearningRateSchedule.kerasDecay(0.05, 0.01));
+      KerasSgd ops;
+      System.setProperty(KerasSgd.UNFUSED_PROPERTY, "true");
+      try {
+        ops = new KerasSgd(b, scales, 0.9, nesterov, LearningRateSchedule.kerasDecay(0.05, 0.01));
+      } finally {
+        System.clearProperty(KerasSgd.UNFUSED_PROPERTY);
+      }
+      assertTrue(fused.fused(), "the kernel's path");
+      assertFalse(ops.fused(), "LibTorch's operations");
+      for (int step = 0; step < 4; step++) {
+        for (KerasSgd sgd : List.of(fused, ops)) {
+          List<Tensor> params = sgd.parameters();
+          sgd.zeroGrad();
+          Tensor loss = params.get(0).sin().sum().add(params.get(1).mul(params.get(1)).sum()).add(params.get(2).exp().sum());
+          loss.backward();
+          sgd.step();
+        }
+        for (int i = 0; i < a.size(); i++) {
+          assertTrue(org.bytedeco.pytorch.global.torch.equal(a.get(i), b.get(i)), "parameter " + i + " after step " + (step + 1));
+          assertTrue(org.bytedeco.pytorch.global.torch.equal(fused.velocities().get(i), ops.velocities().get(i)),
+              "velocity " + i + " after step " + (step + 1));
+        }
+      }
+      assertFalse(org.bytedeco.pytorch.global.torch.equal(a.get(0), parameters().get(0)), "the steps moved the parameters");
+    }
+  }
+
+  /** The same three parameters every call: values from a formula, the 4-D one channels-last as a model's weight is. */
+  private static List<Tensor> parameters() {
+    Tensor vector = org.bytedeco.pytorch.global.torch.arange(new org.bytedeco.pytorch.Scalar(300007))
+        .to(org.bytedeco.pytorch.global.torch.ScalarType.Float).mul(new org.bytedeco.pytorch.Scalar(0.37f)).cos();
+    Tensor weight = org.bytedeco.pytorch.global.torch.arange(new org.bytedeco.pytorch.Scalar(32 * 3 * 3 * 3))
+        .to(org.bytedeco.pytorch.global.torch.ScalarType.Float).mul(new org.bytedeco.pytorch.Scalar(0.11f)).sin()
+        .reshape(32, 3, 3, 3).contiguous(org.bytedeco.pytorch.global.torch.MemoryFormat.ChannelsLast);
+    Tensor scalar = Tensors.ofFloats(new float[] {0.3f}, 1);
+    return List.of(vector.requires_grad_(true), weight.requires_grad_(true), scalar.requires_grad_(true));
   }
 }
