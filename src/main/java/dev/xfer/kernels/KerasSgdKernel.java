@@ -1,6 +1,8 @@
 package dev.xfer.kernels;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
@@ -32,6 +34,24 @@ public final class KerasSgdKernel {
         && sameLayout(param, velocity);
   }
 
+  /**
+   * Whether no two of these parameters share memory (a tied weight, or one tensor listed twice): LibTorch
+   * updates such parameters one after the other, the kernel's threads would update them at once.
+   */
+  public static boolean disjoint(List<Tensor> params) {
+    long[][] ranges = new long[params.size()][];
+    for (int i = 0; i < ranges.length; i++) {
+      Tensor p = params.get(i);
+      long start = p.data_ptr().address();
+      ranges[i] = new long[] {start, start + p.numel() * Float.BYTES};
+    }
+    Arrays.sort(ranges, Comparator.comparingLong((long[] r) -> r[0]));
+    for (int i = 1; i < ranges.length; i++) {
+      if (ranges[i][0] < ranges[i - 1][1]) return false;
+    }
+    return true;
+  }
+
   /** Whether a gradient fits its (accepted) parameter: absent, or of the parameter's size and layout. */
   public static boolean acceptsGradient(Tensor param, Tensor grad) {
     return !present(grad) || sameLayout(param, grad);
@@ -40,7 +60,8 @@ public final class KerasSgdKernel {
   /**
    * One update of every parameter whose gradient is present (a null or undefined gradient leaves its
    * parameter and velocity alone); {@code negLrs[i]} is minus parameter i's learning rate, rounded to
-   * float as LibTorch rounds a scalar factor. Every tensor must pass {@link #accepts} and {@link #acceptsGradient}.
+   * float as LibTorch rounds a scalar factor. Every tensor must pass {@link #accepts} and {@link #acceptsGradient},
+   * and the parameters {@link #disjoint}.
    */
   public static void update(List<Tensor> params, List<Tensor> velocities, List<Tensor> grads, float[] negLrs,
       float momentum, boolean nesterov) {

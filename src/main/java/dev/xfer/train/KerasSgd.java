@@ -60,8 +60,8 @@ public final class KerasSgd extends ScheduledOptimizer {
   }
 
   /**
-   * Whether this step can take the fused kernel: every parameter a float32 CPU tensor, its velocity and
-   * gradient of its layout. Checked each step, as a model can move to another device after this was built.
+   * Whether this step can take the fused kernel: every parameter a float32 CPU tensor of its own memory,
+   * its velocity and gradient of its layout. Checked each step, as a model can move to another device after this was built.
    */
   private boolean allFit(List<Tensor> grads) {
     List<Tensor> params = parameters();
@@ -69,7 +69,7 @@ public final class KerasSgd extends ScheduledOptimizer {
       Tensor p = params.get(i);
       if (!KerasSgdKernel.accepts(p, velocities.get(i)) || !KerasSgdKernel.acceptsGradient(p, grads.get(i))) return false;
     }
-    return true;
+    return KerasSgdKernel.disjoint(params);
   }
 
   /** Whether the next update of these parameters runs as one native pass ({@link KerasSgdKernel}) rather than LibTorch's operations. */

@@ -129,4 +129,19 @@ class KerasSgdTest {
     Tensor scalar = Tensors.ofFloats(new float[] {0.3f}, 1);
     return List.of(vector.requires_grad_(true), weight.requires_grad_(true), scalar.requires_grad_(true));
   }
+
+  /**
+   * A parameter listed twice (as a tied weight is) is updated twice, one update after the other, as LibTorch's
+   * operations do it: the fused kernel, whose threads would update both at once, steps aside. p0 = 1, g = 0.5,
+   * m = 0.9, lr 0.1: the first update moves p to 0.95, the second (its own velocity, the same gradient) to 0.90.
+   */
+  @Test
+  void aParameterListedTwiceIsUpdatedTwiceInTurn() {
+    Tensor p = Tensors.ofFloats(new float[] {1f}, 1).requires_grad_(true);
+    KerasSgd sgd = new KerasSgd(List.of(p, p), 0.9, false, LearningRateSchedule.kerasDecay(0.1, 0.0));
+    assertFalse(sgd.fused(), "shared memory keeps LibTorch's operations");
+    p.mul(new org.bytedeco.pytorch.Scalar(0.5f)).sum().backward();
+    sgd.step();
+    assertEquals(0.90, Tensors.toFloatArray(p)[0], 1e-7);
+  }
 }
