@@ -34,6 +34,11 @@ public final class KerasSgdKernel {
         && sameLayout(param, velocity);
   }
 
+  /** Whether a gradient fits its (accepted) parameter: absent, or of the parameter's size and layout. */
+  public static boolean acceptsGradient(Tensor param, Tensor grad) {
+    return !present(grad) || sameLayout(param, grad);
+  }
+
   /**
    * Whether no two of these parameters share memory (a tied weight, or one tensor listed twice): LibTorch
    * updates such parameters one after the other, the kernel's threads would update them at once.
@@ -50,11 +55,6 @@ public final class KerasSgdKernel {
       if (ranges[i][0] < ranges[i - 1][1]) return false;
     }
     return true;
-  }
-
-  /** Whether a gradient fits its (accepted) parameter: absent, or of the parameter's size and layout. */
-  public static boolean acceptsGradient(Tensor param, Tensor grad) {
-    return !present(grad) || sameLayout(param, grad);
   }
 
   /**
