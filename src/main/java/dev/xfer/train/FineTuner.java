@@ -120,7 +120,7 @@ public final class FineTuner {
     EarlyStopping.State stopState = resume != null ? resume.stopping() : EarlyStopping.State.START;
     Map<String, TensorData> best = resume != null ? resume.bestModel() : Map.of();
     boolean cached = phase.headOnly() && options.featureCache() && !train.augmented();
-    announce(phase, cached);
+    announce(phase, cached, optimizer);
     PhaseStep stepper = cached ? new CachedHeadStep(model, optimizer, phase.labelSmoothing(), options, train, valid)
         : new FullNetworkStep(model, freezer, optimizer, phase.labelSmoothing(), options, train, valid);
     DivergenceGuard divergence = new DivergenceGuard(phase.name());
@@ -184,12 +184,13 @@ public final class FineTuner {
     }
   }
 
-  private void announce(PhaseConfig phase, boolean cached) {
+  private void announce(PhaseConfig phase, boolean cached, Optimizer optimizer) {
     long[] counts = Freezer.parameterCounts(model);
     options.progress().phaseStart(String.format(Locale.ROOT,
         "phase %s: %,d trainable / %,d non-trainable parameters; BatchNorm of frozen stages in inference mode"
             + " (statistics fixed), trainable BatchNorm momentum %s; %s%s%s",
-        phase.name(), counts[0], counts[1], model.config().numerics().bnMomentum(), phase.describeOptimizer(),
+        phase.name(), counts[0], counts[1], model.config().numerics().bnMomentum(),
+        phase.describeOptimizer() + (optimizer instanceof KerasSgd sgd && sgd.fused() ? " (one native pass)" : ""),
         cached ? "; feature cache on (backbone runs once per image)" : "", options.amp() ? "; bf16 autocast" : ""));
     if (phase.headOnly() && options.featureCache() && !cached) {
       options.progress().note("note: feature cache off for this phase: augmentation changes every image each epoch,"
