@@ -3,11 +3,9 @@ package dev.xfer.data;
 import dev.xfer.kernels.Normalization;
 import dev.xfer.kernels.PreprocessKernel;
 import dev.xfer.kernels.Tensors;
+import dev.xfer.util.OwnScope;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -64,6 +62,8 @@ public final class GrayImageData implements InMemoryDataset {
     int h = images.rows();
     int w = images.cols();
     long[] labels = new long[indices.length];
+    Tensor inputs;
+    Tensor y;
     try (PointerScope scope = new PointerScope()) {
       List<Tensor> rgb = new ArrayList<>(indices.length);
       byte[] hwc = new byte[h * w * 3];
@@ -82,45 +82,13 @@ public final class GrayImageData implements InMemoryDataset {
         }
         rgb.add(t);
       }
-      Tensor inputs = PreprocessKernel.run(rgb, imageSize, imageSize, normalization);
-      Tensor y = Tensors.ofLongs(labels);
-      inputs.retainReference();
+      inputs = PreprocessKernel.run(rgb, imageSize, imageSize, normalization);
+      y = Tensors.ofLongs(labels);
+      inputs.retainReference(); // survive the per-image temporaries' scope
       y.retainReference();
-      return new LabeledBatch(inputs, y);
     }
+    OwnScope.handOver(inputs, y);
+    return new LabeledBatch(inputs, y);
   }
 
-  @Override
-  public Iterable<LabeledBatch> batches(int[] order, int batchSize) {
-    if (batchSize < 1) throw new IllegalArgumentException("batch size: expected >= 1, found " + batchSize);
-    int[] fixed = order.clone();
-    return () -> new Iterator<>() {
-      private int start;
-      private LabeledBatch current;
-
-      @Override
-      public boolean hasNext() {
-        boolean more = start < fixed.length;
-        if (!more) release();
-        return more;
-      }
-
-      @Override
-      public LabeledBatch next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        release();
-        current = batch(Arrays.copyOfRange(fixed, start, Math.min(fixed.length, start + batchSize)));
-        start += batchSize;
-        return current;
-      }
-
-      private void release() {
-        if (current != null) {
-          current.inputs().releaseReference();
-          current.labels().releaseReference();
-          current = null;
-        }
-      }
-    };
-  }
 }

@@ -23,11 +23,20 @@ public final class OwnScope {
       out = work.get();
       out.retainReference(); // survives this scope
     }
-    PointerScope caller = PointerScope.getInnerScope();
-    if (caller != null) {
-      caller.attach(out);
-      out.releaseReference(); // now the caller's scope alone owns it
-    }
+    handOver(out);
     return out;
+  }
+
+  /**
+   * Gives tensors that a closed inner scope let survive (each with one {@code retainReference}) to the
+   * scope open around this call: freed when it closes, or by the collector where none is open.
+   */
+  public static void handOver(Tensor... survivors) {
+    PointerScope caller = PointerScope.getInnerScope();
+    if (caller == null) return;
+    for (Tensor t : survivors) {
+      caller.attach(t);
+      t.releaseReference(); // now the caller's scope alone owns it
+    }
   }
 }
