@@ -36,7 +36,7 @@ public final class KerasSgdKernel {
 
   /** Whether a gradient fits its (accepted) parameter: absent, or of the parameter's size and layout. */
   public static boolean acceptsGradient(Tensor param, Tensor grad) {
-    return !present(grad) || sameLayout(param, grad);
+    return !Tensors.present(grad) || sameLayout(param, grad);
   }
 
   /**
@@ -73,7 +73,7 @@ public final class KerasSgdKernel {
       LongPointer lengths = new LongPointer(count);
       for (int i = 0; i < count; i++) {
         Tensor grad = grads.get(i);
-        boolean present = present(grad);
+        boolean present = Tensors.present(grad);
         p.put(i, params.get(i).data_ptr().address());
         v.put(i, velocities.get(i).data_ptr().address());
         g.put(i, present ? grad.data_ptr().address() : 0L);
@@ -165,10 +165,6 @@ public final class KerasSgdKernel {
     Tensor t = torch.arange(new Scalar(n), new org.bytedeco.pytorch.TensorOptions(ScalarType.Double))
         .mul(new Scalar(0.7)).add(new Scalar(phase)).sin().mul(new Scalar(scale)).to(ScalarType.Float).reshape(shape);
     return shape.length == 4 ? t.contiguous(torch.MemoryFormat.ChannelsLast) : t;
-  }
-
-  private static boolean present(Tensor grad) {
-    return grad != null && !grad.isNull() && grad.defined();
   }
 
   private static boolean sameLayout(Tensor a, Tensor b) {

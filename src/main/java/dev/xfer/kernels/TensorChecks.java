@@ -21,7 +21,7 @@ final class TensorChecks {
   }
 
   static void requirePresent(String name, Tensor t) {
-    if (t == null || t.isNull() || !t.defined()) {
+    if (!Tensors.present(t)) {
       throw new IllegalArgumentException(name + ": expected a defined tensor, found none");
     }
   }

@@ -61,6 +61,11 @@ public final class Tensors {
   }
 
   /** A copy of a float32 tensor's elements (any device, any layout) in C order. */
+  /** True when {@code t} is a handle to a defined tensor (not null, not freed, not an undefined tensor such as a missing gradient). */
+  public static boolean present(Tensor t) {
+    return t != null && !t.isNull() && t.defined();
+  }
+
   public static float[] toFloatArray(Tensor t) {
     Tensor cpu = t.is_cuda() ? t.cpu() : t;
     Tensor dense = cpu.to(ScalarType.Float).contiguous();

@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.kernels.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -44,7 +45,7 @@ public final class AdamW extends ScheduledOptimizer {
     try (NoGradGuard g = new NoGradGuard()) {
       for (int i = 0; i < params.size(); i++) {
         Tensor grad = grads.get(i);
-        if (!Optimizer.present(grad)) continue;
+        if (!Tensors.present(grad)) continue;
         double lr = baseLr * lrScale(i);
         Tensor p = params.get(i);
         Tensor m = firstMoments.get(i);

@@ -1,6 +1,7 @@
 package dev.xfer.train;
 
 import dev.xfer.kernels.KerasSgdKernel;
+import dev.xfer.kernels.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -24,7 +25,7 @@ public final class KerasSgd extends ScheduledOptimizer {
   private final double momentum;
   private final boolean nesterov;
   /** Whether CPU steps may take the fused kernel (the default; see {@link #UNFUSED_PROPERTY}). */
-  private final boolean fused;
+  private final boolean fusionAllowed;
 
   /** System property that keeps the update on LibTorch's operations ({@code -Dxfer.unfusedOptimizer=true}): for comparisons. */
   public static final String UNFUSED_PROPERTY = "xfer.unfusedOptimizer";
@@ -40,13 +41,13 @@ public final class KerasSgd extends ScheduledOptimizer {
     this.momentum = momentum;
     this.nesterov = nesterov;
     for (Tensor p : parameters()) velocities.add(torch.zeros_like(p).detach());
-    fused = !Boolean.getBoolean(UNFUSED_PROPERTY);
+    fusionAllowed = !Boolean.getBoolean(UNFUSED_PROPERTY);
   }
 
   @Override
   protected void update(List<Tensor> grads, double lr) {
     List<Tensor> params = parameters();
-    if (fused && KerasSgdKernel.verdict() == null && allFit(grads)) {
+    if (fused() && gradientsFit(grads)) {
       float[] negLrs = new float[params.size()];
       for (int i = 0; i < negLrs.length; i++) negLrs[i] = (float) (-lr * lrScale(i)); // as LibTorch rounds a scalar factor
       KerasSgdKernel.update(params, velocities, grads, negLrs, (float) momentum, nesterov);
@@ -54,27 +55,32 @@ public final class KerasSgd extends ScheduledOptimizer {
     }
     for (int i = 0; i < params.size(); i++) {
       Tensor grad = grads.get(i);
-      if (!Optimizer.present(grad)) continue;
+      if (!Tensors.present(grad)) continue;
       KerasSgdKernel.reference(params.get(i), velocities.get(i), grad, -lr * lrScale(i), momentum, nesterov);
     }
   }
 
   /**
-   * Whether this step can take the fused kernel: every parameter a float32 CPU tensor of its own memory,
-   * its velocity and gradient of its layout. Checked each step, as a model can move to another device after this was built.
+   * Whether the next update of these parameters runs as one native pass ({@link KerasSgdKernel}) rather than
+   * LibTorch's operations: every parameter a float32 CPU tensor of its own memory with a velocity of its layout.
+   * Checked each step, as a model can move to another device after this optimizer was built.
    */
-  private boolean allFit(List<Tensor> grads) {
+  public boolean fused() {
+    if (!fusionAllowed || KerasSgdKernel.verdict() != null) return false;
     List<Tensor> params = parameters();
     for (int i = 0; i < params.size(); i++) {
-      Tensor p = params.get(i);
-      if (!KerasSgdKernel.accepts(p, velocities.get(i)) || !KerasSgdKernel.acceptsGradient(p, grads.get(i))) return false;
+      if (!KerasSgdKernel.accepts(params.get(i), velocities.get(i))) return false;
     }
     return KerasSgdKernel.disjoint(params);
   }
 
-  /** Whether the next update of these parameters runs as one native pass ({@link KerasSgdKernel}) rather than LibTorch's operations. */
-  public boolean fused() {
-    return fused && KerasSgdKernel.verdict() == null && allFit(java.util.Collections.nCopies(parameters().size(), (Tensor) null));
+  /** Whether each gradient is absent or of its parameter's layout, as the kernel reads it. */
+  private boolean gradientsFit(List<Tensor> grads) {
+    List<Tensor> params = parameters();
+    for (int i = 0; i < params.size(); i++) {
+      if (!KerasSgdKernel.acceptsGradient(params.get(i), grads.get(i))) return false;
+    }
+    return true;
   }
 
   /** Velocity tensors, in parameter order (for checkpoints). */

@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.kernels.Tensors;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
@@ -40,7 +41,7 @@ public interface Optimizer {
   default void zeroGrad() {
     for (Tensor p : parameters()) {
       Tensor grad = p.grad();
-      if (grad != null && !grad.isNull() && grad.defined()) p.mutable_grad().reset();
+      if (Tensors.present(grad)) p.mutable_grad().reset();
     }
   }
 
@@ -55,11 +56,6 @@ public interface Optimizer {
     if (grads.size() != params) {
       throw new IllegalArgumentException("gradients: expected " + params + " (one per parameter), found " + grads.size());
     }
-  }
-
-  /** True when {@code grad} holds a gradient. */
-  static boolean present(Tensor grad) {
-    return grad != null && !grad.isNull() && grad.defined();
   }
 
   /** One learning-rate scale per parameter, all 1 (or {@code scales} checked against the count). */

@@ -1,5 +1,6 @@
 package dev.xfer.train;
 
+import dev.xfer.kernels.Tensors;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
@@ -22,7 +23,7 @@ public abstract class ScheduledOptimizer implements Optimizer {
   }
 
   /**
-   * One update of every parameter with a gradient ({@link Optimizer#present}), at rate {@code lr} times
+   * One update of every parameter with a gradient ({@link Tensors#present}), at rate {@code lr} times
    * the parameter's {@link #lrScale}; {@link #iterations()} is the number of steps before this one.
    */
   protected abstract void update(List<Tensor> grads, double lr);
