@@ -11,10 +11,13 @@ primitive accounts for (ATen/Java-side ops, autograd, optimizer, allocation, fra
 
 Convolutions are split by kind from the problem descriptor: depthwise (groups == channels), other
 spatial kernels (kh or kw > 1, not depthwise: Xception's stem), pointwise 1x1 stride 1, 1x1 strided
-(Xception's skip convs); and by direction (forward, backward_data, backward_weights).
+(Xception's skip convs); and by direction (forward, backward_data, backward_weights). --shapes splits each
+kind further by shape (input channels, output channels if different, and input side: 'conv depthwise 3x3
+728@14 forward'), to compare a layer's time with a kernel lab's figure for the same shape.
 
     python3 benchmarks/compare/onednn_profile.py xfer=xfer_cl_bf16.log torch=torch_cl_bf16.log
     python3 benchmarks/compare/onednn_profile.py run.log --steps 2 --impl
+    python3 benchmarks/compare/onednn_profile.py xfer=xfer_cl_fp32.log --shapes
 """
 import argparse
 import collections
@@ -48,7 +51,16 @@ def conv_kind(desc):
     return "conv pointwise 1x1 s1" if sh == 1 and sw == 1 else "conv skip 1x1 s2"
 
 
-def classify(fields):
+def conv_shape(desc):
+    """' IC@IH' or ' IC-OC@IH' of a convolution descriptor, '' when it does not parse."""
+    m = CONV.search(desc)
+    if not m:
+        return ""
+    ic, oc, ih = m.group(4), m.group(5), m.group(6)
+    return f" {ic}@{ih}" if ic == oc else f" {ic}-{oc}@{ih}"
+
+
+def classify(fields, shapes=False):
     """(category, implementation, ms) of one exec line split on commas, or None."""
     try:
         i = fields.index("exec")
@@ -63,7 +75,8 @@ def classify(fields):
         return None
     desc = fields[-2]
     if prim == "convolution" or prim == "deconvolution":
-        cat = f"{conv_kind(desc)} {DIRECTION.get(prop, prop)}"
+        shape = conv_shape(desc) if shapes else ""
+        cat = f"{conv_kind(desc)}{shape} {DIRECTION.get(prop, prop)}"
     elif prim == "reorder":
         mds = " ".join(fields[i + 5:-2])
         src = re.search(r"src[:_](\w+):[^ ]*?:?blocked:(\w+)", mds)
@@ -82,7 +95,7 @@ def classify(fields):
     return cat, impl, ms
 
 
-def read(path, steps):
+def read(path, steps, shapes=False):
     lines = open(path, errors="replace").read().splitlines()
     begin = [k for k, l in enumerate(lines) if l.startswith("==== profile begin")]
     end = [k for k, l in enumerate(lines) if l.startswith("==== profile end")]
@@ -102,7 +115,7 @@ def read(path, steps):
     for line in lines_in:
         if "verbose" not in line or ",exec," not in line:
             continue
-        r = classify(line.strip().split(","))
+        r = classify(line.strip().split(","), shapes)
         if r is None:
             continue
         cat, impl, t = r
@@ -126,11 +139,12 @@ def main():
     ap.add_argument("logs", nargs="+", help="LOG or LABEL=LOG")
     ap.add_argument("--steps", type=int, help="profiled steps in each log (default: from the end marker, else 1)")
     ap.add_argument("--impl", action="store_true", help="also list time per implementation within each category")
+    ap.add_argument("--shapes", action="store_true", help="split convolutions by shape (channels@side)")
     args = ap.parse_args()
     runs = []
     for spec in args.logs:
         label, _, path = spec.rpartition("=")
-        runs.append((label or path, read(path, args.steps)))
+        runs.append((label or path, read(path, args.steps, args.shapes)))
     cats = sorted({c for _, r in runs for c in r["ms"]}, key=order_key)
     head = "| category |" + "".join(f" {label} n/step | {label} ms/step | {label} share |" for label, _ in runs)
     print(head)
