@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The native kernel comparison in rounds, for a quiet moment on a shared machine: each round runs the
 # CPU head lab (pool and forward against one streaming read of the map, native/dev/head_pool_cpu.c) and
-# `xfer bench --kernels-only --head-classes 5,100,1000` (fused kernels and the one-pass optimizer vs the LibTorch op chains, one
+# `xfer bench --kernels-only --head-classes 5,100,1000` (fused kernels, the one-pass optimizer and the depthwise backward pass vs the LibTorch op chains, one
 # thread; preprocessing allocating its output and into a kept one; the cost of a new output per call) with LibTorch's
 # default allocator and with THP_MEM_ALLOC_ENABLE=1 (as ./xfer runs it). Needs target/xfer.jar
 # (mvn package); builds the lab in ${TMPDIR:-/tmp}. Prints the time of each round: on a VM the
@@ -22,7 +22,7 @@ date -u; uptime
 for ((i = 1; i <= rounds; i++)); do
   echo "== round $i $(date -u +%H:%M:%S)"
   "$build/dev/xfer_lab_head_cpu" | tail -4
-  THP_MEM_ALLOC_ENABLE=0 java -jar "$jar" bench --kernels-only --repeats 41 --head-classes 5,100,1000 | grep -E '^(preprocess|head|keras|output)'
-  THP_MEM_ALLOC_ENABLE=1 java -jar "$jar" bench --kernels-only --repeats 41 --head-classes 5,100,1000 | grep -E '^(preprocess|head|keras|output)' | sed 's/^/THP /'
+  THP_MEM_ALLOC_ENABLE=0 java -jar "$jar" bench --kernels-only --repeats 41 --head-classes 5,100,1000 | grep -E '^(preprocess|head|keras|depthwise|output)'
+  THP_MEM_ALLOC_ENABLE=1 java -jar "$jar" bench --kernels-only --repeats 41 --head-classes 5,100,1000 | grep -E '^(preprocess|head|keras|depthwise|output)' | sed 's/^/THP /'
 done
 uptime

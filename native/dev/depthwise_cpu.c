@@ -9,14 +9,18 @@
  *              backward: the input gradient and the weight gradient in one pass over the rows (the
  *              input gradient is the forward with the kernel flipped; each thread sums its own copy
  *              of the 9 x C weight gradient, added up at the end)
+ *   version 2  the library's xfer_depthwise3x3_backward_cpu (native/src/depthwise_cpu.c): per input row
+ *              and block of 16 channels, the 9 weights and 9 weight-gradient sums held in registers
+ *              along the row; float32, and bfloat16 (inputs rounded to bf16 first, half the bytes)
  *   floor      forward: one streaming pass that reads the input and writes the output;
  *              backward: one that reads the input and the output gradient and writes the input
  *              gradient (the compulsory traffic of the fused backward)
  *
  *   xfer_lab_depthwise_cpu [THREADS [REPEATS]]      default 2 21
  *
- * Validation first, at every shape: version 1 against a scalar reference that accumulates in double
- * (|got - ref| <= 1e-5 + 1e-5 |ref|). Then each shape timed (best and median of REPEATS, the versions
+ * Validation first, at every shape: versions 1 and 2 (float32) against a scalar reference that accumulates
+ * in double (|got - ref| <= 1e-5 + 1e-5 |ref|); the library's bf16 pass is validated by ctest and the Java
+ * tests. Then each shape timed (best and median of REPEATS, the versions
  * alternating), and the totals of one training step, each shape counted as often as the network has it.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
@@ -28,6 +32,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "xfer/kernels.h"
 
 typedef struct {
   int channels, side, count; /* count: how many of this shape one forward pass has */
@@ -200,8 +205,10 @@ int main(int argc, char** argv) {
     return CHECK_SKIP;
   }
   omp_set_num_threads(threads);
-  enum { kVersions = 4 };
-  const char* names[kVersions] = {"forward floor", "forward v1", "backward floor", "backward v1 (data+weights)"};
+  enum { kVersions = 6 };
+  const char* names[kVersions] = {"forward floor",           "forward v1",
+                                  "backward floor",          "backward v1 (data+weights)",
+                                  "backward v2 (library)",   "backward v2, bf16 (library)"};
   double step_ms[kVersions] = {0};
   printf("depthwise 3x3, stride 1, same padding, channels-last float32, batch %d, %d threads, %d runs each\n",
          kBatch, threads, repeats);
@@ -215,9 +222,17 @@ int main(int argc, char** argv) {
     float *gx = aligned_alloc(64, bytes), *want = aligned_alloc(64, bytes);
     float *k = malloc(sizeof(float) * 9 * c), *gk = malloc(sizeof(float) * 9 * c);
     float *gk_want = malloc(sizeof(float) * 9 * c), *partials = malloc(sizeof(float) * (size_t)threads * 9 * c);
+    uint16_t *xb = malloc(2 * count), *gyb = malloc(2 * count), *gxb = malloc(2 * count);
     check_fill_uniform(&rng, x, count, -1.0f, 1.0f);
     check_fill_uniform(&rng, gy, count, -1.0f, 1.0f);
     check_fill_uniform(&rng, k, (size_t)9 * c, -0.5f, 0.5f);
+    for (size_t i = 0; i < count; ++i) { /* truncated to bfloat16: the bf16 run's inputs */
+      uint32_t bits;
+      memcpy(&bits, x + i, 4);
+      xb[i] = (uint16_t)(bits >> 16);
+      memcpy(&bits, gy + i, 4);
+      gyb[i] = (uint16_t)(bits >> 16);
+    }
 
     forward_v1(x, k, kBatch, s, c, y);
     reference_forward(x, k, kBatch, s, c, want);
@@ -225,6 +240,9 @@ int main(int argc, char** argv) {
     backward_v1(x, k, gy, kBatch, s, c, gx, gk, partials);
     reference_backward(x, k, gy, kBatch, s, c, want, gk_want);
     if (!within(gx, want, count, "input gradient", sh)) return 1;
+    if (xfer_depthwise3x3_backward_cpu(XFER_DTYPE_FLOAT32, x, gy, k, kBatch, s, s, c, y, gk, threads) != XFER_OK ||
+        !within(y, want, count, "input gradient (library)", sh))
+      return 1;
     /* the weight gradient sums up to 8 x 109 x 109 products in float: a looser relative bound */
     for (int t = 0; t < 9 * c; ++t)
       if (!(fabsf(gk[t] - gk_want[t]) <= 1e-3f + 1e-4f * fabsf(gk_want[t]))) {
@@ -245,19 +263,24 @@ int main(int argc, char** argv) {
       t[3] = now_ms();
       backward_v1(x, k, gy, kBatch, s, c, gx, gk, partials);
       t[4] = now_ms();
+      xfer_depthwise3x3_backward_cpu(XFER_DTYPE_FLOAT32, x, gy, k, kBatch, s, s, c, gx, gk, threads);
+      t[5] = now_ms();
+      xfer_depthwise3x3_backward_cpu(XFER_DTYPE_BFLOAT16, xb, gyb, k, kBatch, s, s, c, gxb, gk, threads);
+      t[6] = now_ms();
       if (r >= 0)
         for (int v = 0; v < kVersions; ++v) times[v][r] = t[v + 1] - t[v];
     }
     for (int v = 0; v < kVersions; ++v) {
       qsort(times[v], (size_t)repeats, sizeof(double), compare_doubles);
-      const double median = times[v][repeats / 2], floor_median = times[v & ~1][repeats / 2];
+      const double median = times[v][repeats / 2], floor_median = times[v < 2 ? 0 : 2][repeats / 2];
       step_ms[v] += median * sh->count;
       printf("c%-4d@%-3d %-28s %10.3f %10.3f %9.2fx\n", c, s, names[v], median, times[v][0], median / floor_median);
       free(times[v]);
     }
     free(x), free(gy), free(y), free(gx), free(want), free(k), free(gk), free(gk_want), free(partials);
+    free(xb), free(gyb), free(gxb);
   }
-  printf("validated: every shape within 1e-5 (forward, input gradient) and 1e-4 (weight gradient) of the "
+  printf("validated: every shape within 1e-5 (forward, input gradients) and 1e-4 (weight gradient, version 1) of the "
          "double reference\n");
   printf("one training step (each shape as often as the network has it), median ms:\n");
   for (int v = 0; v < kVersions; ++v) printf("  %-28s %8.2f\n", names[v], step_ms[v]);

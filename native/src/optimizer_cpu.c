@@ -6,21 +6,15 @@
  * value once and writes each once, with every product and sum rounded to float in the same order
  * (no contraction into fused multiply-adds: -ffp-contract=off), so the results are bit-identical.
  *
- * Threads: where LibTorch's OpenMP runtime (libgomp) is loaded, the work runs on its thread team,
- * whose idle members spin waiting for LibTorch's next operation: a thread of our own would share a
- * core with one of them. The runtime is looked up, never loaded (dlopen RTLD_NOLOAD), so this library
- * does not link against an OpenMP of its own; without one loaded, the shares run on POSIX threads.
+ * Threads: on LibTorch's own OpenMP team where it is loaded, else on POSIX threads (cpu_team.h).
  */
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stddef.h>
-#include <string.h>
 
+#include "cpu_team.h"
 #include "xfer/kernels.h"
 
 /* Below this many values in all, a second thread costs more than it saves. */
 #define XFER_SGD_MIN_VALUES_PER_THREAD (1 << 16)
-#define XFER_SGD_MAX_THREADS 256
 
 typedef struct {
   float* const* params;
@@ -53,8 +47,7 @@ static void update_run(float* restrict p, float* restrict v, const float* restri
   }
 }
 
-static void* update_share(void* arg) {
-  const sgd_share* s = (const sgd_share*)arg;
+static void update_share(const sgd_share* s) {
   int64_t start = 0;
   for (int t = 0; t < s->count && start < s->end; t++) {
     int64_t stop = start + s->lengths[t];
@@ -67,41 +60,14 @@ static void* update_share(void* arg) {
     }
     start = stop;
   }
-  return NULL;
 }
 
-/* libgomp's entry points, when the process has it loaded */
-typedef void (*gomp_parallel_fn)(void (*fn)(void*), void* data, unsigned num_threads, unsigned flags);
-typedef int (*omp_int_fn)(void);
-static gomp_parallel_fn gomp_parallel;
-static omp_int_fn omp_thread_num;
-static omp_int_fn omp_num_threads;
-static pthread_once_t openmp_lookup = PTHREAD_ONCE_INIT;
-
-static void find_loaded_openmp(void) {
-  void* lib = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD); /* kept open: it stays loaded with LibTorch */
-  if (!lib) return;
-  void* parallel = dlsym(lib, "GOMP_parallel");
-  void* thread_num = dlsym(lib, "omp_get_thread_num");
-  void* num_threads = dlsym(lib, "omp_get_num_threads");
-  if (!parallel || !thread_num || !num_threads) return;
-  memcpy(&omp_thread_num, &thread_num, sizeof thread_num);
-  memcpy(&omp_num_threads, &num_threads, sizeof num_threads);
-  memcpy(&gomp_parallel, &parallel, sizeof parallel);
-}
-
-typedef struct {
-  sgd_share all; /* begin 0, end = all values */
-} team_job;
-
-/* One member of the OpenMP team: its even share of the values, by its number in the team. */
-static void team_member(void* arg) {
-  const team_job* job = (const team_job*)arg;
-  int64_t k = omp_thread_num();
-  int64_t n = omp_num_threads();
-  sgd_share s = job->all;
-  s.begin = job->all.end * k / n;
-  s.end = job->all.end * (k + 1) / n;
+/* One member of the team: its even share of the values, by its number in the team. */
+static void team_member(int member, int members, void* arg) {
+  const sgd_share* all = (const sgd_share*)arg; /* begin 0, end = all values */
+  sgd_share s = *all;
+  s.begin = all->end * member / members;
+  s.end = all->end * (member + 1) / members;
   update_share(&s);
 }
 
@@ -118,31 +84,8 @@ int xfer_keras_sgd_cpu(int count, float* const* params, float* const* velocities
   }
   int64_t most = total / XFER_SGD_MIN_VALUES_PER_THREAD;
   if (threads > most) threads = most < 1 ? 1 : (int)most;
-  if (threads > XFER_SGD_MAX_THREADS) threads = XFER_SGD_MAX_THREADS;
 
-  if (threads > 1) {
-    pthread_once(&openmp_lookup, find_loaded_openmp);
-    if (gomp_parallel) {
-      team_job job = {{params, velocities, grads, lengths, neg_lrs, count, momentum, nesterov, 0, total}};
-      gomp_parallel(team_member, &job, (unsigned)threads, 0);
-      return XFER_OK;
-    }
-  }
-
-  sgd_share shares[XFER_SGD_MAX_THREADS];
-  pthread_t workers[XFER_SGD_MAX_THREADS];
-  int started[XFER_SGD_MAX_THREADS];
-  for (int k = 0; k < threads; k++) {
-    sgd_share s = {params, velocities, grads, lengths, neg_lrs, count, momentum, nesterov,
-                   total * k / threads, total * (k + 1) / threads};
-    shares[k] = s;
-  }
-  /* shares 1.. on new threads, share 0 on the caller; a thread that cannot start runs here too */
-  for (int k = 1; k < threads; k++) started[k] = pthread_create(&workers[k], NULL, update_share, &shares[k]) == 0;
-  update_share(&shares[0]);
-  for (int k = 1; k < threads; k++) {
-    if (started[k]) pthread_join(workers[k], NULL);
-    else update_share(&shares[k]);
-  }
+  sgd_share all = {params, velocities, grads, lengths, neg_lrs, count, momentum, nesterov, 0, total};
+  xfer_team_run(threads, team_member, &all);
   return XFER_OK;
 }

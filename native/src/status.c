@@ -11,6 +11,7 @@ const char* xfer_status_string(int status) {
     case XFER_ERR_CUDA: return "a CUDA call failed";
     case XFER_ERR_OUT_OF_MEMORY: return "a host scratch allocation failed";
     case XFER_ERR_DECODE: return "an image could not be decoded";
+    case XFER_ERR_UNSUPPORTED: return "this CPU lacks the instructions the kernel needs (AVX-512)";
     default: return "unknown status";
   }
 }

@@ -1,5 +1,6 @@
 /* CPU kernels against hand-computed cases (the CUDA tests then compare CUDA to these kernels). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,116 @@ static void keras_sgd_threads_agree(void) {
   free(g);
 }
 
+/* ---- depthwise 3x3 backward ------------------------------------------------------------------ */
+
+/* The backward pass in double, straight from the definition (channels-last, weights (3, 3, C)). */
+static void depthwise_reference(const float* x, const float* gy, const float* k, int n, int h, int w, int c,
+                                double* gx, double* gk) {
+  memset(gk, 0, sizeof(double) * 9 * c);
+  for (int b = 0; b < n; ++b)
+    for (int y = 0; y < h; ++y)
+      for (int xx = 0; xx < w; ++xx)
+        for (int ch = 0; ch < c; ++ch) {
+          double sum = 0;
+          const size_t at = (((size_t)b * h + y) * w + xx) * c + ch;
+          for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) {
+              const int oy = y - i + 1, ox = xx - j + 1; /* output pixels this input fed */
+              if (oy >= 0 && oy < h && ox >= 0 && ox < w)
+                sum += (double)gy[(((size_t)b * h + oy) * w + ox) * c + ch] * k[(i * 3 + j) * c + ch];
+              const int iy = y + i - 1, ix = xx + j - 1; /* inputs this output pixel read */
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                gk[(i * 3 + j) * c + ch] += (double)x[(((size_t)b * h + iy) * w + ix) * c + ch] * gy[at];
+            }
+          gx[at] = sum;
+        }
+}
+
+static float round_to_bf16(float v) { /* the nearest bfloat16, as a float (no NaNs here) */
+  uint32_t bits;
+  memcpy(&bits, &v, 4);
+  bits = (bits + 0x7FFFu + ((bits >> 16) & 1u)) & 0xFFFF0000u;
+  memcpy(&v, &bits, 4);
+  return v;
+}
+
+/* A 3x3 map of 1..9, output gradient 1, weights 1: the input gradient counts the output pixels each input
+ * fed (corner 4, edge 6, centre 9); the weight gradient sums the inputs each tap saw (centre tap 45, the
+ * corner tap (0, 0) saw 1 + 2 + 4 + 5 = 12). */
+static void depthwise_hand_case(void) {
+  const float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  float gx[9], gk[9];
+  const int st = xfer_depthwise3x3_backward_cpu(XFER_DTYPE_FLOAT32, x, ones, ones, 1, 3, 3, 1, gx, gk, 1);
+  if (st == XFER_ERR_UNSUPPORTED) {
+    printf("SKIP depthwise: %s\n", xfer_status_string(st));
+    return;
+  }
+  expect_near("depthwise hand case status", st, XFER_OK, 0);
+  const float want_gx[9] = {4, 6, 4, 6, 9, 6, 4, 6, 4};
+  const float want_gk[9] = {12, 21, 16, 27, 45, 33, 24, 39, 28};
+  for (int i = 0; i < 9; ++i) {
+    expect_near("depthwise hand case input gradient", gx[i], want_gx[i], 0);
+    expect_near("depthwise hand case weight gradient", gk[i], want_gk[i], 0);
+  }
+  expect_near("depthwise rejects no outputs",
+              xfer_depthwise3x3_backward_cpu(XFER_DTYPE_FLOAT32, x, ones, ones, 1, 3, 3, 1, NULL, NULL, 1),
+              XFER_ERR_NULL_POINTER, 0);
+  expect_near("depthwise rejects an unknown dtype",
+              xfer_depthwise3x3_backward_cpu(7, x, ones, ones, 1, 3, 3, 1, gx, gk, 1), XFER_ERR_BAD_SHAPE, 0);
+  expect_near("depthwise rejects an empty map",
+              xfer_depthwise3x3_backward_cpu(XFER_DTYPE_FLOAT32, x, ones, ones, 1, 0, 3, 1, gx, gk, 1),
+              XFER_ERR_BAD_SHAPE, 0);
+}
+
+/* Random cases against the double reference: channel counts off the 16-lane blocks, one-pixel maps,
+ * 1 and 3 threads (the input gradient bit for bit the same), float32 and bfloat16. */
+static void depthwise_matches_reference(void) {
+  if (!xfer_depthwise3x3_cpu_supported()) return; /* said by the hand case */
+  const int shapes[][4] = {{2, 5, 7, 40}, {1, 1, 1, 3}, {3, 4, 1, 17}, {2, 6, 6, 16}, {1, 2, 9, 33}};
+  unsigned seed = 12345;
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
+    const int n = shapes[s][0], h = shapes[s][1], w = shapes[s][2], c = shapes[s][3];
+    const size_t count = (size_t)n * h * w * c;
+    float *x = malloc(sizeof(float) * count), *gy = malloc(sizeof(float) * count), *k = malloc(sizeof(float) * 9 * c);
+    uint16_t *xb = malloc(2 * count), *gyb = malloc(2 * count), *gxb = malloc(2 * count);
+    float *gx1 = malloc(sizeof(float) * count), *gx3 = malloc(sizeof(float) * count);
+    float gk1[9 * 40], gk3[9 * 40], gkb[9 * 40];
+    double *want = malloc(sizeof(double) * count), want_k[9 * 40];
+    for (size_t i = 0; i < count; ++i) { /* values a bfloat16 holds exactly, so both types see the same inputs */
+      seed = seed * 1103515245u + 12345u;
+      x[i] = round_to_bf16((float)((seed >> 8) % 2000) / 1000.0f - 1.0f);
+      seed = seed * 1103515245u + 12345u;
+      gy[i] = round_to_bf16((float)((seed >> 8) % 2000) / 1000.0f - 1.0f);
+      uint32_t bits;
+      memcpy(&bits, &x[i], 4);
+      xb[i] = (uint16_t)(bits >> 16);
+      memcpy(&bits, &gy[i], 4);
+      gyb[i] = (uint16_t)(bits >> 16);
+    }
+    for (int i = 0; i < 9 * c; ++i) k[i] = (float)((i * 37) % 17) / 8.0f - 1.0f;
+    depthwise_reference(x, gy, k, n, h, w, c, want, want_k);
+    expect_near("depthwise float32 status",
+                xfer_depthwise3x3_backward_cpu(XFER_DTYPE_FLOAT32, x, gy, k, n, h, w, c, gx1, gk1, 1), XFER_OK, 0);
+    xfer_depthwise3x3_backward_cpu(XFER_DTYPE_FLOAT32, x, gy, k, n, h, w, c, gx3, gk3, 3);
+    xfer_depthwise3x3_backward_cpu(XFER_DTYPE_BFLOAT16, xb, gyb, k, n, h, w, c, gxb, gkb, 2);
+    expect_near("depthwise input gradient, threads agree", memcmp(gx1, gx3, sizeof(float) * count), 0, 0);
+    for (size_t i = 0; i < count; ++i) {
+      expect_near("depthwise float32 input gradient", gx1[i], want[i], 1e-5 + 1e-5 * fabs(want[i]));
+      uint32_t bits = (uint32_t)gxb[i] << 16;
+      float got;
+      memcpy(&got, &bits, 4);
+      /* a bfloat16 keeps 8 significant bits: rounding moves a value by at most 2^-8 of it */
+      expect_near("depthwise bfloat16 input gradient", got, want[i], 1e-6 + fabs(want[i]) / 256.0);
+    }
+    for (int i = 0; i < 9 * c; ++i) {
+      expect_near("depthwise float32 weight gradient", gk1[i], want_k[i], 1e-4 + 1e-5 * fabs(want_k[i]));
+      expect_near("depthwise weight gradient on 3 threads", gk3[i], want_k[i], 1e-4 + 1e-5 * fabs(want_k[i]));
+      expect_near("depthwise bfloat16 weight gradient", gkb[i], want_k[i], 1e-4 + 1e-5 * fabs(want_k[i]));
+    }
+    free(x), free(gy), free(k), free(xb), free(gyb), free(gxb), free(gx1), free(gx3), free(want);
+  }
+}
+
 int main(void) {
   preprocess_downscale_to_mean();
   preprocess_upscale_edges();
@@ -157,6 +268,8 @@ int main(void) {
   head_uniform_case();
   keras_sgd_hand_case();
   keras_sgd_threads_agree();
+  depthwise_hand_case();
+  depthwise_matches_reference();
   printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
   return failures ? 1 : 0;
 }

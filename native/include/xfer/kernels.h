@@ -30,6 +30,7 @@ extern "C" {
 #define XFER_ERR_CUDA -5           /* a CUDA launch failed (see xfer_last_cuda_error) */
 #define XFER_ERR_OUT_OF_MEMORY -6  /* a host scratch allocation failed */
 #define XFER_ERR_DECODE -7         /* an image could not be decoded (see xfer_jpeg_last_error) */
+#define XFER_ERR_UNSUPPORTED -8    /* this CPU lacks the instructions the kernel needs */
 
 /* Human-readable text for a status code (static storage). */
 const char* xfer_status_string(int status);
@@ -157,6 +158,33 @@ int xfer_keras_sgd_cpu(
     const int64_t* lengths,      /* (count) */
     const float* neg_lrs,        /* (count) */
     float momentum, int nesterov, int threads);
+
+/* ---------------------------------------------------------------------------------------------
+ * Backward pass of a 3x3 depthwise convolution, stride 1, padding 1 (TF 'same'), no bias, in one
+ * pass over channels-last (N, H, W, C) tensors:
+ *   grad_input[n,y,x,c]  = sum_ij grad_output[n, y-i+1, x-j+1, c] * weight[i,j,c]
+ *   grad_weight[i,j,c]   = sum_nyx input[n, y+i-1, x+j-1, c] * grad_output[n,y,x,c]
+ * (terms outside the map left out). dtype XFER_DTYPE_FLOAT32 or XFER_DTYPE_BFLOAT16 is the type of
+ * input, grad_output and grad_input; weight and grad_weight are float32 in (3, 3, C) order (LibTorch's
+ * (C, 1, 3, 3) transposed). Sums are float32 with fused multiply-adds, bf16 results rounded to nearest
+ * even. grad_input or grad_weight may be NULL (not wanted), not both. Rows are split over up to
+ * `threads` threads, each summing its own weight gradient (added in thread order). Needs AVX-512
+ * F/BW/VL: XFER_ERR_UNSUPPORTED elsewhere (xfer_depthwise3x3_cpu_supported says which).
+ * ------------------------------------------------------------------------------------------- */
+#define XFER_DTYPE_FLOAT32 0
+#define XFER_DTYPE_BFLOAT16 1
+
+int xfer_depthwise3x3_cpu_supported(void);
+
+int xfer_depthwise3x3_backward_cpu(
+    int dtype,
+    const void* input,        /* (N, H, W, C) */
+    const void* grad_output,  /* (N, H, W, C) */
+    const float* weight,      /* (3, 3, C) */
+    int64_t n, int64_t h, int64_t w, int64_t c,
+    void* grad_input,         /* (N, H, W, C) or NULL */
+    float* grad_weight,       /* (3, 3, C) or NULL */
+    int threads);
 
 /* ---------------------------------------------------------------------------------------------
  * JPEG decode with the libjpeg-turbo linked into this library, set up as TensorFlow's

@@ -1,5 +1,6 @@
 package dev.xfer.bench;
 
+import dev.xfer.kernels.DepthwiseBackwardKernel;
 import dev.xfer.kernels.HeadKernel;
 import dev.xfer.kernels.KerasSgdKernel;
 import dev.xfer.kernels.Normalization;
@@ -60,6 +61,10 @@ public final class KernelBench {
     rows.add(preprocessInto(32, 375, 500, 224));
     for (int k : headClasses) rows.add(head(32, 2048, 7, k));
     rows.add(kerasSgd());
+    if (DepthwiseBackwardKernel.available()) {
+      rows.add(depthwiseBackward(ScalarType.Float));
+      rows.add(depthwiseBackward(ScalarType.BFloat16));
+    }
     rows.add(outputAllocation(32, 224));
     return rows;
   }
@@ -119,6 +124,42 @@ public final class KernelBench {
         });
     return new BenchResult("keras sgd", params.size() + " tensors, " + String.format(Locale.ROOT, "%.1f", values / 1e6)
         + " M float32 values", ms[0], ms[1], "mul+mul_+add_+add_ per tensor");
+  }
+
+  /**
+   * The backward pass of all 34 depthwise convolutions of a full Xception training step at 224 px, batch 8
+   * (channels-last; each shape as often as the network has it): the native pass against LibTorch's
+   * {@code convolution_backward}, both gradients each.
+   */
+  public BenchResult depthwiseBackward(ScalarType type) {
+    long[][] layers = {{64, 109, 1}, {128, 109, 1}, {128, 55, 1}, {256, 55, 1}, {256, 28, 1}, {728, 28, 1},
+        {728, 14, 26}, {1024, 7, 1}, {1536, 7, 1}};
+    Random rng = new Random(13);
+    List<Tensor[]> cases = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    for (long[] l : layers) {
+      long[] shape = {8, l[0], l[1], l[1]};
+      cases.add(new Tensor[] {uniform(rng, -1f, 1f, shape).to(type).contiguous(torch.MemoryFormat.ChannelsLast),
+          uniform(rng, -1f, 1f, shape).to(type).contiguous(torch.MemoryFormat.ChannelsLast),
+          uniform(rng, -0.5f, 0.5f, l[0], 1, 3, 3).to(type)});
+      counts.add(l[2]);
+    }
+    double[] ms = stopwatch.interleavedMedians(
+        () -> eachLayer(cases, counts, t -> DepthwiseBackwardKernel.kernel(t[0], t[1], t[2], true, true)),
+        () -> eachLayer(cases, counts, t -> DepthwiseBackwardKernel.reference(t[0], t[1], t[2], true, true)));
+    String name = type == ScalarType.Float ? "float32" : "bf16";
+    return new BenchResult("depthwise bwd", "Xception 224 px, batch 8, 34 layers, " + name, ms[0], ms[1],
+        "convolution_backward (oneDNN)");
+  }
+
+  private static void eachLayer(List<Tensor[]> cases, List<Long> counts, java.util.function.Consumer<Tensor[]> pass) {
+    for (int i = 0; i < cases.size(); i++) {
+      for (long k = 0; k < counts.get(i); k++) {
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+          pass.accept(cases.get(i));
+        }
+      }
+    }
   }
 
   public BenchResult head(int n, int c, int s, int k) {

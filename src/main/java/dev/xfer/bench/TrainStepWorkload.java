@@ -1,5 +1,6 @@
 package dev.xfer.bench;
 
+import dev.xfer.model.GraphCuts;
 import dev.xfer.model.Numerics;
 import dev.xfer.model.Xception;
 import dev.xfer.model.XceptionConfig;
@@ -82,9 +83,17 @@ public final class TrainStepWorkload {
   /** One step on the fixed batch; returns the loss. */
   public Tensor run() {
     model.zero_grad(true);
-    Tensor logits = MixedPrecision.toFloat(MixedPrecision.run(bf16, () -> model.forward(images)));
+    GraphCuts cuts = part == Part.FORWARD ? null : GraphCuts.forStep(model); // as xfer train's step
+    model.cutWith(cuts);
+    Tensor logits;
+    try {
+      logits = MixedPrecision.toFloat(MixedPrecision.run(bf16, () -> model.forward(images)));
+    } finally {
+      model.cutWith(null);
+    }
     Tensor loss = Losses.crossEntropy(logits, labels, 0);
-    if (part != Part.FORWARD) loss.backward();
+    if (cuts != null) cuts.backward(loss);
+    else if (part != Part.FORWARD) loss.backward();
     if (part == Part.STEP) optimizer.step();
     return loss;
   }

@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
             + " preprocessing (32 JPEG-sized 500x375 uint8 images -> 224x224 float, Keras scaling) and the classifier"
             + " head (32x2048x7x7 features -> softmax over 5 classes, or --head-classes): median ms and the speed-up;"
             + " preprocessing into a kept tensor, as training runs it; Keras' SGD update of the full Xception's 20.8 M"
-            + " parameters in one native pass against LibTorch's four operations per parameter; and what allocating a"
+            + " parameters in one native pass against LibTorch's four operations per parameter; the backward pass of"
+            + " the 34 depthwise convolutions of a 224-px, batch-8 step, both gradients in one native pass, against"
+            + " LibTorch's convolution_backward (float32 and bf16; CPUs with AVX-512); and what allocating a"
             + " new output per call costs"
             + " (with huge pages on, noticeably more);",
         "  - forward+backward of three of Xception's separable convolutions (128@109, 728@14, 1536-2048@7;"
@@ -44,7 +46,7 @@ import picocli.CommandLine.Option;
             + " on one machine."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1",
-      description = "LibTorch intra-op threads (default: ${DEFAULT-VALUE}; the preprocess and head kernels are single-threaded, the optimizer runs on these threads).")
+      description = "LibTorch intra-op threads (default: ${DEFAULT-VALUE}; the preprocess and head kernels are single-threaded, the optimizer and the depthwise pass run on these threads).")
   int threads;
 
   @Option(names = "--repeats", defaultValue = "15", description = "Timed runs per measurement; the median is reported (default: ${DEFAULT-VALUE}).")

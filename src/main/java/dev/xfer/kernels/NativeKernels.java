@@ -27,6 +27,9 @@ public final class NativeKernels {
   public static final int XFER_ERR_CUDA = -5;
   public static final int XFER_ERR_OUT_OF_MEMORY = -6;
   public static final int XFER_ERR_DECODE = -7;
+  public static final int XFER_ERR_UNSUPPORTED = -8;
+  public static final int XFER_DTYPE_FLOAT32 = 0;
+  public static final int XFER_DTYPE_BFLOAT16 = 1;
   public static final int XFER_JPEG_IDCT_FAST = 0;
   public static final int XFER_JPEG_IDCT_ACCURATE = 1;
 
@@ -90,6 +93,15 @@ public final class NativeKernels {
       int count, @Cast("float* const*") long params, @Cast("float* const*") long velocities,
       @Cast("const float* const*") long grads, @Cast("const int64_t*") long lengths,
       @Cast("const float*") long negLrs, float momentum, int nesterov, int threads);
+
+  /** 1 when this CPU runs the depthwise kernels (AVX-512 F, BW and VL), else 0. */
+  public static native int xfer_depthwise3x3_cpu_supported();
+
+  /** Backward pass of a 3x3 depthwise convolution, channels-last; gradInput or gradWeight may be 0 (not wanted). */
+  public static native int xfer_depthwise3x3_backward_cpu(
+      int dtype, @Cast("const void*") long input, @Cast("const void*") long gradOutput, @Cast("const float*") long weight,
+      @Cast("int64_t") long n, @Cast("int64_t") long h, @Cast("int64_t") long w, @Cast("int64_t") long c,
+      @Cast("void*") long gradInput, @Cast("float*") long gradWeight, int threads);
 
   public static native int xfer_head_train_step_cpu(
       @Cast("const float*") long pooled, @Cast("const float*") long weight,

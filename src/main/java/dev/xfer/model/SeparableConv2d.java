@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 public final class SeparableConv2d extends Module {
   private final Conv2dImpl depthwise;
   private final Conv2dImpl pointwise;
+  private GraphCuts cuts;
 
   public SeparableConv2d(int in, int out) {
     depthwise = register_module("conv1", new Conv2dImpl(depthwiseOptions(in)));
@@ -21,7 +22,12 @@ public final class SeparableConv2d extends Module {
   }
 
   public Tensor forward(Tensor x) {
-    return pointwise.forward(depthwise.forward(x));
+    return pointwise.forward(cuts == null ? depthwise.forward(x) : cuts.depthwise(depthwise, x));
+  }
+
+  /** Runs the depthwise convolution's backward pass through {@code cuts} from now on (null: through autograd). */
+  void cutWith(GraphCuts cuts) {
+    this.cuts = cuts;
   }
 
   private static Conv2dOptions depthwiseOptions(int channels) {

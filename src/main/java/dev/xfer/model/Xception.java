@@ -88,6 +88,16 @@ public final class Xception extends Module {
     for (XceptionBlock b : blocks) b.setBatchNormForward(forward);
   }
 
+  /**
+   * Cuts the next training forward passes at every depthwise convolution and block input, so that
+   * {@code cuts} runs their backward pass (null: LibTorch's autograd runs all of it, the default).
+   */
+  public void cutWith(GraphCuts cuts) {
+    for (XceptionBlock b : blocks) b.cutWith(cuts);
+    conv3.cutWith(cuts);
+    conv4.cutWith(cuts);
+  }
+
   public XceptionConfig config() {
     return config;
   }

@@ -36,6 +36,8 @@ public final class XceptionBlock extends Module {
   }
 
   private final List<UnaryOperator<Tensor>> steps = new ArrayList<>();
+  private final List<SeparableConv2d> separables = new ArrayList<>();
+  private GraphCuts cuts;
   // Java-created modules must stay strongly reachable from Java: LibTorch calls back into them
   // (train(), eval(), ...) and a collected wrapper surfaces as a NullPointerException in native code.
   private final Module rep;
@@ -60,6 +62,7 @@ public final class XceptionBlock extends Module {
       }
       SeparableConv2d conv = rep.register_module(String.valueOf(index++), new SeparableConv2d(in, out));
       BatchNorm2dImpl bn = rep.register_module(String.valueOf(index++), batchNorm(out, numerics));
+      separables.add(conv);
       steps.add(conv::forward);
       steps.add(x -> norm.apply(bn, x));
     }
@@ -76,7 +79,8 @@ public final class XceptionBlock extends Module {
     }
   }
 
-  public Tensor forward(Tensor input) {
+  public Tensor forward(Tensor blockInput) {
+    Tensor input = cuts == null ? blockInput : cuts.block(blockInput);
     Tensor x = input;
     for (UnaryOperator<Tensor> step : steps) x = step.apply(x);
     if (downsample) x = MaxPool.apply3x3s2(x, samePooling);
@@ -86,6 +90,11 @@ public final class XceptionBlock extends Module {
 
   void setBatchNormForward(BatchNormForward forward) {
     norm = forward;
+  }
+
+  void cutWith(GraphCuts cuts) {
+    this.cuts = cuts;
+    for (SeparableConv2d s : separables) s.cutWith(cuts);
   }
 
   /**

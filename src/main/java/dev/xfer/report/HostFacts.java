@@ -1,5 +1,6 @@
 package dev.xfer.report;
 
+import dev.xfer.kernels.DepthwiseBackwardKernel;
 import dev.xfer.kernels.KerasSgdKernel;
 import dev.xfer.kernels.NativeKernels;
 import dev.xfer.model.Numerics;
@@ -20,6 +21,9 @@ import org.bytedeco.pytorch.global.torch;
 /** What {@code xfer info} shows about this host and runtime, as name / value lines (also part of a bench report). */
 public final class HostFacts {
   private static final int RECIPE_SIZE = 224;
+  /** The full Xception's depthwise convolutions at 224 px, as {channels, height, width}. */
+  private static final long[][] DEPTHWISE_224 = {{64, 109, 109}, {128, 109, 109}, {128, 55, 55}, {256, 55, 55},
+      {256, 28, 28}, {728, 28, 28}, {728, 14, 14}, {1024, 7, 7}, {1536, 7, 7}};
 
   private HostFacts() {}
 
@@ -36,6 +40,7 @@ public final class HostFacts {
     facts.put("cuda", cudaStatus());
     facts.put("native kernels", kernelStatus());
     facts.put("optimizer", optimizerStatus());
+    facts.put("depthwise backward", depthwiseStatus());
     facts.put("nnpack", "off (oneDNN serves those convolutions; NNPACK cannot initialise on many CPUs)");
     selfCheck(facts);
     return facts;
@@ -80,6 +85,15 @@ public final class HostFacts {
     return verdict == null
         ? "Keras SGD in one native pass on the CPU (bit-identical to LibTorch's update: checked on this host)"
         : "Keras SGD on LibTorch's operations (" + verdict + ")";
+  }
+
+  private static String depthwiseStatus() {
+    String verdict = DepthwiseBackwardKernel.check(DEPTHWISE_224);
+    if (verdict == null) {
+      return "native, both gradients in one pass, in channels-last training (matches LibTorch's at the full Xception's "
+          + DEPTHWISE_224.length + " depthwise shapes at 224 px, float32 and bf16, on this host)";
+    }
+    return "LibTorch's (" + verdict + ")";
   }
 
   private static String blasThreads() {

@@ -3,6 +3,7 @@ package dev.xfer.train;
 import dev.xfer.data.Dataset;
 import dev.xfer.data.LabeledBatch;
 import dev.xfer.distributed.DataParallel;
+import dev.xfer.model.GraphCuts;
 import dev.xfer.model.StateDict;
 import dev.xfer.model.Xception;
 import dev.xfer.model.io.TensorData;
@@ -191,7 +192,9 @@ public final class FineTuner {
             + " (statistics fixed), trainable BatchNorm momentum %s; %s%s%s",
         phase.name(), counts[0], counts[1], model.config().numerics().bnMomentum(),
         phase.describeOptimizer() + (optimizer instanceof KerasSgd sgd && sgd.fused() ? " (one native pass)" : ""),
-        cached ? "; feature cache on (backbone runs once per image)" : "", options.amp() ? "; bf16 autocast" : ""));
+        cached ? "; feature cache on (backbone runs once per image)" : "", options.amp() ? "; bf16 autocast" : "")
+        + (!cached && !phase.headOnly() && GraphCuts.applies(model)
+            ? "; depthwise convolutions' backward pass native (one pass)" : ""));
     if (phase.headOnly() && options.featureCache() && !cached) {
       options.progress().note("note: feature cache off for this phase: augmentation changes every image each epoch,"
           + " so the frozen backbone runs every step");

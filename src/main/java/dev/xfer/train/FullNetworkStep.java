@@ -2,6 +2,7 @@ package dev.xfer.train;
 
 import dev.xfer.data.Dataset;
 import dev.xfer.data.LabeledBatch;
+import dev.xfer.model.GraphCuts;
 import dev.xfer.model.Xception;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,12 +44,19 @@ final class FullNetworkStep implements PhaseStep {
       optimizer.zeroGrad();
       Tensor inputs = ModelDevice.to(b.inputs(), model);
       Tensor labels = ModelDevice.to(b.labels(), model);
-      Tensor logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), model, () -> model.forward(inputs)));
+      GraphCuts cuts = GraphCuts.forStep(model);
+      model.cutWith(cuts);
+      Tensor logits;
+      try {
+        logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), model, () -> model.forward(inputs)));
+      } finally {
+        model.cutWith(null);
+      }
       Tensor loss = Losses.crossEntropy(logits, labels, labelSmoothing);
       double value = loss.item_double();
       long correct = logits.argmax(new LongOptional(1), false).eq(labels).sum().item_long();
       return GradientStep.finish(options.parallel(), optimizer, value, correct, labels.size(0), () -> {
-        loss.backward();
+        if (cuts == null) loss.backward(); else cuts.backward(loss);
         List<Tensor> grads = new ArrayList<>();
         for (Tensor p : optimizer.parameters()) grads.add(p.grad());
         return grads;
