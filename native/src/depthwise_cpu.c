@@ -145,25 +145,23 @@ DW_TARGET static inline void backward_rows(const dw_job* job, int64_t first, int
   }
 }
 
-DW_TARGET static void member_float(int member, int members, void* arg) {
+/* One team member: its even share of the input rows; bf16 first allocates its three widened rows. */
+DW_TARGET static void team_member(int member, int members, void* arg) {
   const dw_job* job = (const dw_job*)arg;
-  const int64_t rows = job->n * job->h;
+  const int64_t rows = job->n * job->h, first = rows * member / members, last = rows * (member + 1) / members;
   float* sums = job->partials ? job->partials + (size_t)member * 9 * job->c : NULL;
-  backward_rows(job, rows * member / members, rows * (member + 1) / members, sums, NULL, 0);
-}
-
-DW_TARGET static void member_bf16(int member, int members, void* arg) {
-  const dw_job* job = (const dw_job*)arg;
-  const int64_t rows = job->n * job->h, len = job->w * job->c;
-  float* sums = job->partials ? job->partials + (size_t)member * 9 * job->c : NULL;
-  widened_rows widen = {{NULL, NULL, NULL}, {-1, -1, -1}};
+  if (!job->bf16) {
+    backward_rows(job, first, last, sums, NULL, 0);
+    return;
+  }
+  const int64_t len = job->w * job->c;
   float* scratch = malloc(sizeof(float) * 3 * (size_t)len);
   if (!scratch) {
     job->failed[member] = 1;
     return;
   }
-  for (int s = 0; s < 3; s++) widen.slot[s] = scratch + s * len;
-  backward_rows(job, rows * member / members, rows * (member + 1) / members, sums, &widen, 1);
+  widened_rows widen = {{scratch, scratch + len, scratch + 2 * len}, {-1, -1, -1}};
+  backward_rows(job, first, last, sums, &widen, 1);
   free(scratch);
 }
 
@@ -192,7 +190,7 @@ int xfer_depthwise3x3_backward_cpu(int dtype, const void* input, const void* gra
     return XFER_ERR_OUT_OF_MEMORY;
   }
   dw_job job = {input, grad_output, weight, grad_input, partials, n, h, w, c, dtype == XFER_DTYPE_BFLOAT16, failed};
-  xfer_team_run(threads, job.bf16 ? member_bf16 : member_float, &job);
+  xfer_team_run(threads, team_member, &job);
   int any_failed = 0;
   for (int k = 0; k < threads; k++) any_failed |= failed[k];
   free(failed);

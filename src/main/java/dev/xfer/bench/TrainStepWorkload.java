@@ -83,18 +83,12 @@ public final class TrainStepWorkload {
   /** One step on the fixed batch; returns the loss. */
   public Tensor run() {
     model.zero_grad(true);
-    GraphCuts cuts = part == Part.FORWARD ? null : GraphCuts.forStep(model); // as xfer train's step
-    model.cutWith(cuts);
-    Tensor logits;
-    try {
-      logits = MixedPrecision.toFloat(MixedPrecision.run(bf16, () -> model.forward(images)));
-    } finally {
-      model.cutWith(null);
+    try (GraphCuts cuts = part == Part.FORWARD ? GraphCuts.none() : GraphCuts.forStep(model)) { // as xfer train's step
+      Tensor logits = MixedPrecision.toFloat(cuts.forward(model, () -> MixedPrecision.run(bf16, () -> model.forward(images))));
+      Tensor loss = Losses.crossEntropy(logits, labels, 0);
+      if (part != Part.FORWARD) cuts.backward(loss);
+      if (part == Part.STEP) optimizer.step();
+      return loss;
     }
-    Tensor loss = Losses.crossEntropy(logits, labels, 0);
-    if (cuts != null) cuts.backward(loss);
-    else if (part != Part.FORWARD) loss.backward();
-    if (part == Part.STEP) optimizer.step();
-    return loss;
   }
 }

@@ -6,10 +6,8 @@ import org.bytedeco.javacpp.BoolPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongArrayRefOptional;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.T_TensorTensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.MemoryFormat;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -98,9 +96,10 @@ public final class DepthwiseBackwardKernel {
     try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
       for (long[] shape : shapes) {
         for (ScalarType type : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16}) {
-          Tensor input = formula(new long[] {1, shape[0], shape[1], shape[2]}, 0.3).to(type);
-          Tensor gradOutput = formula(new long[] {1, shape[0], shape[1], shape[2]}, 1.1).to(type);
-          Tensor weight = formula(new long[] {shape[0], 1, 3, 3}, 2.0).to(type);
+          long[] map = {1, shape[0], shape[1], shape[2]};
+          Tensor input = Tensors.sinePattern(map, 0.3, 1).to(type);
+          Tensor gradOutput = Tensors.sinePattern(map, 1.1, 1).to(type);
+          Tensor weight = Tensors.sinePattern(new long[] {shape[0], 1, 3, 3}, 2.0, 1).to(type);
           String key = key(input);
           String difference = agree(kernel(gradOutput, input, weight, true, true),
               reference(gradOutput, input, weight, true, true), type == ScalarType.BFloat16);
@@ -110,15 +109,6 @@ public final class DepthwiseBackwardKernel {
       }
       return null;
     }
-  }
-
-  /** Values of mixed sign from a formula, sin(k * 0.7 + phase), channels-last for an activation. */
-  private static Tensor formula(long[] shape, double phase) {
-    long n = 1;
-    for (long d : shape) n *= d;
-    Tensor t = torch.arange(new Scalar(n), new TensorOptions(ScalarType.Double)).mul(new Scalar(0.7))
-        .add(new Scalar(phase)).sin().to(ScalarType.Float).reshape(shape);
-    return shape[1] == 1 ? t : t.contiguous(MemoryFormat.ChannelsLast);
   }
 
   private static String key(Tensor input) {

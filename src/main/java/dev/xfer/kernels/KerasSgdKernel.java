@@ -130,9 +130,9 @@ public final class KerasSgdKernel {
         List<Tensor> expectedV = new ArrayList<>();
         float[] negLrs = new float[shapes.length];
         for (int i = 0; i < shapes.length; i++) {
-          Tensor p = deterministic(shapes[i], 1.0 + i, 1.0);
-          Tensor v = deterministic(shapes[i], 2.0 + i, 1e-3);
-          Tensor grad = i == shapes.length - 1 ? new Tensor() : deterministic(shapes[i], 3.0 + i, 1e-2);
+          Tensor p = Tensors.sinePattern(shapes[i], 1.0 + i, 1.0);
+          Tensor v = Tensors.sinePattern(shapes[i], 2.0 + i, 1e-3);
+          Tensor grad = i == shapes.length - 1 ? new Tensor() : Tensors.sinePattern(shapes[i], 3.0 + i, 1e-2);
           double negLr = -0.045 / (i + 1);
           negLrs[i] = (float) negLr;
           params.add(p);
@@ -156,15 +156,6 @@ public final class KerasSgdKernel {
     } catch (RuntimeException e) {
       return "the fused Keras SGD failed its check: " + e.getMessage();
     }
-  }
-
-  /** Values of mixed sign and magnitude from a formula: sin(k * 0.7 + phase) * scale, in the layout a weight of this shape has. */
-  private static Tensor deterministic(long[] shape, double phase, double scale) {
-    long n = 1;
-    for (long d : shape) n *= d;
-    Tensor t = torch.arange(new Scalar(n), new org.bytedeco.pytorch.TensorOptions(ScalarType.Double))
-        .mul(new Scalar(0.7)).add(new Scalar(phase)).sin().mul(new Scalar(scale)).to(ScalarType.Float).reshape(shape);
-    return shape.length == 4 ? t.contiguous(torch.MemoryFormat.ChannelsLast) : t;
   }
 
   private static boolean sameLayout(Tensor a, Tensor b) {

@@ -6,6 +6,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -32,6 +33,19 @@ public final class Tensors {
   private static <P extends Pointer> P permanent(P pointer) {
     pointer.retainReference();
     return pointer;
+  }
+
+  /**
+   * A float32 CPU tensor of values of mixed sign and magnitude from a formula, sin(k * 0.7 + phase) * scale
+   * for the k-th value, channels-last when 4-d (as a weight or an activation is laid out there): inputs for
+   * a kernel's host check that draw nothing from the random generator, so seeded runs stay as they are.
+   */
+  public static Tensor sinePattern(long[] shape, double phase, double scale) {
+    long n = 1;
+    for (long d : shape) n *= d;
+    Tensor t = torch.arange(new Scalar(n), new TensorOptions(ScalarType.Double))
+        .mul(new Scalar(0.7)).add(new Scalar(phase)).sin().mul(new Scalar(scale)).to(ScalarType.Float).reshape(shape);
+    return shape.length == 4 ? t.contiguous(torch.MemoryFormat.ChannelsLast) : t;
   }
 
   /** A CPU float32 tensor holding a copy of {@code values} with the given shape. */

@@ -3,6 +3,7 @@ package dev.xfer.model;
 import dev.xfer.kernels.DepthwiseBackwardKernel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Conv2dImpl;
@@ -24,13 +25,25 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * of a block meet in its input leaf before anything flows further back. With LibTorch's kernels behind the
  * cuts the gradients equal those of the one-piece backward pass bit for bit.
  *
- * <p>Set on a model with {@link Xception#cutWith} for one training forward pass, then call {@link #backward}
- * instead of the loss's own backward; the training steps do so where {@link #applies} holds.
+ * <p>One object per training step: {@link #forward} runs the step's forward pass, {@link #backward} its
+ * backward pass, and closing it releases what cuts whose backward pass never ran still hold (a step
+ * stopped by a non-finite loss or an error). Inactive cuts ({@link #forStep} where they do not
+ * {@link #applies apply}, {@link #none}) leave both passes to LibTorch's autograd in one piece.
  */
-public final class GraphCuts {
+public final class GraphCuts implements AutoCloseable {
   private static final long[] ONE = {1, 1};
 
+  private final boolean active;
   private final List<Cut> cuts = new ArrayList<>();
+
+  /** Active cuts, whatever the host: what the training steps get where {@link #applies} holds. */
+  GraphCuts() {
+    this(true);
+  }
+
+  private GraphCuts(boolean active) {
+    this.active = active;
+  }
 
   /**
    * Whether {@code model}'s training steps run the depthwise convolutions' backward pass natively, through
@@ -40,9 +53,25 @@ public final class GraphCuts {
     return model.channelsLast() && !model.parameters().get(0).is_cuda() && DepthwiseBackwardKernel.available();
   }
 
-  /** New cuts for one training step of {@code model} where they {@link #applies apply}, else null (autograd in one piece). */
+  /** The cuts of one training step of {@code model}: active where they {@link #applies apply}. */
   public static GraphCuts forStep(Xception model) {
-    return applies(model) ? new GraphCuts() : null;
+    return new GraphCuts(applies(model));
+  }
+
+  /** Inactive cuts: the step's passes as LibTorch's autograd runs them in one piece. */
+  public static GraphCuts none() {
+    return new GraphCuts(false);
+  }
+
+  /** {@code pass}, a training forward pass of {@code model}, cut at its depthwise convolutions and block inputs when active. */
+  public Tensor forward(Xception model, Supplier<Tensor> pass) {
+    if (!active) return pass.get();
+    model.cutWith(this);
+    try {
+      return pass.get();
+    } finally {
+      model.cutWith(null);
+    }
   }
 
   /** {@code source} as a leaf of its own, its gradient sent into {@code source}'s graph in the backward pass. */
@@ -62,15 +91,21 @@ public final class GraphCuts {
     return cut.leaf;
   }
 
-  /** The loss's backward pass, segment by segment; every cut is then forgotten. */
+  /** The loss's backward pass, segment by segment (in one piece when inactive); every cut is then forgotten. */
   public void backward(Tensor loss) {
     try {
       loss.backward();
       for (int i = cuts.size() - 1; i >= 0; i--) cuts.get(i).runAndRelease();
     } finally {
-      for (Cut c : cuts) c.release();
-      cuts.clear();
+      close();
     }
+  }
+
+  /** Releases the tensors of every cut whose backward step has not run, and forgets all cuts. */
+  @Override
+  public void close() {
+    for (Cut c : cuts) c.release();
+    cuts.clear();
   }
 
   /** One cut: the tensors its backward step needs, held from the forward pass until that step has run. */
@@ -164,7 +199,7 @@ public final class GraphCuts {
    * soon as the pass is done with it rather than when the cut's scope closes.
    */
   private static void sendBack(Tensor source, Tensor grad) {
-    Tensor g = grad.scalar_type().intern() == source.scalar_type().intern() ? grad : grad.to(source.scalar_type());
+    Tensor g = inTypeOf(grad, source);
     if (source.is_leaf()) {
       accumulate(source, g);
       return;
@@ -177,12 +212,17 @@ public final class GraphCuts {
   }
 
   private static void accumulate(Tensor leaf, Tensor grad) {
-    Tensor g = grad.scalar_type().intern() == leaf.scalar_type().intern() ? grad : grad.to(leaf.scalar_type());
+    Tensor g = inTypeOf(grad, leaf);
     Tensor slot = leaf.mutable_grad();
     if (slot.defined()) {
       slot.add_(g);
     } else {
       slot.put(g.contiguous(leaf.suggest_memory_format()));
     }
+  }
+
+  /** {@code grad} in {@code like}'s type: itself when it already is (a bf16 pass's gradient of a float32 tensor is not). */
+  private static Tensor inTypeOf(Tensor grad, Tensor like) {
+    return grad.scalar_type().intern() == like.scalar_type().intern() ? grad : grad.to(like.scalar_type());
   }
 }

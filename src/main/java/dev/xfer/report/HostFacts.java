@@ -8,6 +8,7 @@ import dev.xfer.model.XceptionConfig;
 import dev.xfer.selfcheck.FastPath;
 import dev.xfer.selfcheck.SelfCheck;
 import dev.xfer.selfcheck.Verdict;
+import dev.xfer.selfcheck.XceptionConvShapes;
 import dev.xfer.train.MixedPrecision;
 import dev.xfer.util.ComputeThreads;
 import dev.xfer.util.MemoryAllocator;
@@ -21,9 +22,7 @@ import org.bytedeco.pytorch.global.torch;
 /** What {@code xfer info} shows about this host and runtime, as name / value lines (also part of a bench report). */
 public final class HostFacts {
   private static final int RECIPE_SIZE = 224;
-  /** The full Xception's depthwise convolutions at 224 px, as {channels, height, width}. */
-  private static final long[][] DEPTHWISE_224 = {{64, 109, 109}, {128, 109, 109}, {128, 55, 55}, {256, 55, 55},
-      {256, 28, 28}, {728, 28, 28}, {728, 14, 14}, {1024, 7, 7}, {1536, 7, 7}};
+  private static final XceptionConfig RECIPE = XceptionConfig.full(0, Numerics.KERAS);
 
   private HostFacts() {}
 
@@ -49,11 +48,10 @@ public final class HostFacts {
   /** The fast-path verdicts for the recipe's network (full Xception at 224 px) on this host. */
   private static void selfCheck(Map<String, String> facts) {
     SelfCheck check = SelfCheck.forHost();
-    XceptionConfig recipe = XceptionConfig.full(0, Numerics.KERAS);
     List<FastPath> paths = MixedPrecision.cpuSupportsBf16()
         ? List.of(FastPath.CHANNELS_LAST, FastPath.CHANNELS_LAST_BF16) : List.of(FastPath.CHANNELS_LAST);
     for (FastPath path : paths) {
-      Verdict v = check.check(path, recipe, RECIPE_SIZE, RECIPE_SIZE);
+      Verdict v = check.check(path, RECIPE, RECIPE_SIZE, RECIPE_SIZE);
       facts.put("self-check " + path.label(), (v.passed() ? "passed" : "FAILED (xfer runs use the safe path)")
           + " for Xception at " + RECIPE_SIZE + " px: " + v.describe().substring("self-check: ".length()));
     }
@@ -88,10 +86,12 @@ public final class HostFacts {
   }
 
   private static String depthwiseStatus() {
-    String verdict = DepthwiseBackwardKernel.check(DEPTHWISE_224);
+    long[][] shapes = XceptionConvShapes.of(RECIPE, RECIPE_SIZE).stream()
+        .filter(s -> s.groups() > 1).map(s -> new long[] {s.in(), s.height(), s.width()}).toArray(long[][]::new);
+    String verdict = DepthwiseBackwardKernel.check(shapes);
     if (verdict == null) {
       return "native, both gradients in one pass, in channels-last training (matches LibTorch's at the full Xception's "
-          + DEPTHWISE_224.length + " depthwise shapes at 224 px, float32 and bf16, on this host)";
+          + shapes.length + " depthwise shapes at " + RECIPE_SIZE + " px, float32 and bf16, on this host)";
     }
     return "LibTorch's (" + verdict + ")";
   }

@@ -39,24 +39,18 @@ final class FullNetworkStep implements PhaseStep {
 
   @Override
   public StepResult step(LabeledBatch b) {
-    try (PointerScope scope = new PointerScope()) {
+    try (PointerScope scope = new PointerScope(); GraphCuts cuts = GraphCuts.forStep(model)) {
       freezer.trainMode();
       optimizer.zeroGrad();
       Tensor inputs = ModelDevice.to(b.inputs(), model);
       Tensor labels = ModelDevice.to(b.labels(), model);
-      GraphCuts cuts = GraphCuts.forStep(model);
-      model.cutWith(cuts);
-      Tensor logits;
-      try {
-        logits = MixedPrecision.toFloat(MixedPrecision.run(options.amp(), model, () -> model.forward(inputs)));
-      } finally {
-        model.cutWith(null);
-      }
+      Tensor logits = MixedPrecision.toFloat(
+          cuts.forward(model, () -> MixedPrecision.run(options.amp(), model, () -> model.forward(inputs))));
       Tensor loss = Losses.crossEntropy(logits, labels, labelSmoothing);
       double value = loss.item_double();
       long correct = logits.argmax(new LongOptional(1), false).eq(labels).sum().item_long();
       return GradientStep.finish(options.parallel(), optimizer, value, correct, labels.size(0), () -> {
-        if (cuts == null) loss.backward(); else cuts.backward(loss);
+        cuts.backward(loss);
         List<Tensor> grads = new ArrayList<>();
         for (Tensor p : optimizer.parameters()) grads.add(p.grad());
         return grads;

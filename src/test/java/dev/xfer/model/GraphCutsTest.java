@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xfer.kernels.DepthwiseBackwardKernel;
 import dev.xfer.testing.PointerScopeExtension;
+import dev.xfer.train.MixedPrecision;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -82,12 +83,10 @@ class GraphCutsTest {
     List<List<Tensor>> runs = new ArrayList<>();
     for (boolean cut : new boolean[] {false, true}) {
       model.zero_grad(true);
-      GraphCuts cuts = cut ? new GraphCuts() : null;
-      model.cutWith(cuts);
-      Tensor logits = dev.xfer.train.MixedPrecision.toFloat(dev.xfer.train.MixedPrecision.run(bf16, () -> model.forward(images)));
-      model.cutWith(null);
-      Tensor loss = torch.cross_entropy(logits, labels);
-      if (cuts == null) loss.backward(); else cuts.backward(loss);
+      try (GraphCuts cuts = cut ? new GraphCuts() : GraphCuts.none()) {
+        Tensor logits = MixedPrecision.toFloat(cuts.forward(model, () -> MixedPrecision.run(bf16, () -> model.forward(images))));
+        cuts.backward(torch.cross_entropy(logits, labels));
+      }
       List<Tensor> grads = new ArrayList<>();
       for (Tensor p : model.parameters().get()) grads.add(p.grad().defined() ? p.grad().clone() : null);
       runs.add(grads);
